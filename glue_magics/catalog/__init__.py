@@ -1,0 +1,35 @@
+"""The Data Catalog store: Glue's object model in SQLite or PostgreSQL."""
+
+from glue_magics.catalog.api import Catalog
+from glue_magics.catalog.objects import (
+    Column,
+    ColumnStatistics,
+    Connection,
+    Database,
+    DQResult,
+    LineageEdge,
+    Partition,
+    PartitionPage,
+    Run,
+    Table,
+    TableDefinition,
+    TableVersion,
+    VersionDiff,
+)
+
+__all__ = [
+    "Catalog",
+    "Column",
+    "ColumnStatistics",
+    "Connection",
+    "DQResult",
+    "Database",
+    "LineageEdge",
+    "Partition",
+    "PartitionPage",
+    "Run",
+    "Table",
+    "TableDefinition",
+    "TableVersion",
+    "VersionDiff",
+]

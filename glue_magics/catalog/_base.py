@@ -1,0 +1,95 @@
+"""What every part of the Catalog API shares: the engine, transactions, and row lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from glue_magics.catalog.models import CatalogState, DatabaseRow, TableRow
+from glue_magics.catalog.names import normalize_name
+from glue_magics.catalog.objects import Table, TableDefinition
+from glue_magics.catalog.store import read_session, retry_busy, write_session
+from glue_magics.config import Settings
+from glue_magics.errors import EntityNotFoundError
+
+T = TypeVar("T")
+
+
+class CatalogBase:
+    settings: Settings
+    engine: Engine
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with read_session(self.engine) as session:
+            return fn(session)
+
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in one write transaction: all of it applies, or none of it."""
+
+        def attempt() -> T:
+            with write_session(self.engine) as session:
+                result = fn(session)
+                session.execute(
+                    update(CatalogState)
+                    .where(CatalogState.id == 1)
+                    .values(change_seq=CatalogState.change_seq + 1)
+                )
+                return result
+
+        return retry_busy(attempt)
+
+    def change_seq(self) -> int:
+        """A number that grows with every change to the catalog (for front-ends to poll)."""
+        return self._read(
+            lambda s: s.execute(
+                select(CatalogState.change_seq).where(CatalogState.id == 1)
+            ).scalar_one()
+        )
+
+    # -- lookups shared by the mixins
+    @staticmethod
+    def _database_row(session: Session, name: str) -> DatabaseRow:
+        name = normalize_name(name, "database name")
+        row = session.execute(
+            select(DatabaseRow).where(DatabaseRow.name == name)
+        ).scalar_one_or_none()
+        if row is None:
+            raise EntityNotFoundError(f"database {name!r} not found")
+        return row
+
+    @staticmethod
+    def _table_row(
+        session: Session, database: str, table: str, *, for_update: bool = False
+    ) -> TableRow:
+        database = normalize_name(database, "database name")
+        table = normalize_name(table, "table name")
+        query = (
+            select(TableRow)
+            .join(DatabaseRow, DatabaseRow.id == TableRow.database_id)
+            .where(DatabaseRow.name == database, TableRow.name == table)
+        )
+        if for_update:
+            query = query.with_for_update(of=TableRow)
+        row = session.execute(query).scalar_one_or_none()
+        if row is None:
+            exists = session.execute(
+                select(DatabaseRow.id).where(DatabaseRow.name == database)
+            ).first()
+            if exists is None:
+                raise EntityNotFoundError(f"database {database!r} not found")
+            raise EntityNotFoundError(f"table {database}.{table} not found")
+        return row
+
+    @staticmethod
+    def _to_table(database: str, row: TableRow) -> Table:
+        return Table(
+            database=database,
+            name=row.name,
+            definition=TableDefinition.from_json(row.definition),
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )

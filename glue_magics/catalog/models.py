@@ -1,0 +1,191 @@
+"""SQLAlchemy models of the catalog store: Glue's object model, relationally.
+
+Schema changes go through Alembic migrations in ``migrations/``; a test checks that these models and
+the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Partition values are also kept in fixed, indexed columns so partition expressions run in SQL.
+MAX_PARTITION_KEYS = 10
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always returned timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+
+
+class CatalogState(Base):
+    """One row: a counter bumped by every write, so front-ends can tell that something changed."""
+
+    __tablename__ = "catalog_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_seq: Mapped[int] = mapped_column(default=0)
+
+
+class DatabaseRow(Base):
+    __tablename__ = "databases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    location_uri: Mapped[str | None] = mapped_column(Text)
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TableRow(Base):
+    __tablename__ = "tables"
+    __table_args__ = (UniqueConstraint("database_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    database_id: Mapped[int] = mapped_column(ForeignKey("databases.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    # The current definition; every update archives the previous one in table_versions.
+    definition: Mapped[dict[str, Any]]
+    version: Mapped[int] = mapped_column(default=1)
+    # Lower-cased words of names, columns, description and parameters, for search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TableVersionRow(Base):
+    __tablename__ = "table_versions"
+    __table_args__ = (UniqueConstraint("table_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    definition: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PartitionRow(Base):
+    __tablename__ = "partitions"
+    __table_args__ = (
+        UniqueConstraint("table_id", "values_key"),
+        Index("ix_partitions_table_k0_k1", "table_id", "k0", "k1"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"))
+    # The values as a JSON list: canonical form and uniqueness key.
+    values_key: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    # Only where the partition differs from its table: columns, formats, SerDe.
+    storage: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    k0: Mapped[str | None] = mapped_column(Text)
+    k1: Mapped[str | None] = mapped_column(Text)
+    k2: Mapped[str | None] = mapped_column(Text)
+    k3: Mapped[str | None] = mapped_column(Text)
+    k4: Mapped[str | None] = mapped_column(Text)
+    k5: Mapped[str | None] = mapped_column(Text)
+    k6: Mapped[str | None] = mapped_column(Text)
+    k7: Mapped[str | None] = mapped_column(Text)
+    k8: Mapped[str | None] = mapped_column(Text)
+    k9: Mapped[str | None] = mapped_column(Text)
+
+
+class ColumnStatisticsRow(Base):
+    __tablename__ = "column_statistics"
+    __table_args__ = (UniqueConstraint("table_id", "column_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id", ondelete="CASCADE"))
+    column_name: Mapped[str] = mapped_column(String(255))
+    column_type: Mapped[str] = mapped_column(Text)
+    # Glue's StatisticsData: {"Type": "LONG", "LongColumnStatisticsData": {...}}
+    data: Mapped[dict[str, Any]]
+    analyzed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConnectionRow(Base):
+    __tablename__ = "connections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    connection_type: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    username: Mapped[str | None] = mapped_column(String(255))
+    # "env:VAR" or "keyring:SERVICE/USER"; the secret itself is never stored.
+    secret_ref: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunRow(Base):
+    """A crawl, ETL, data-quality or job run: state, timings, metrics, error and log."""
+
+    __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_kind_started", "kind", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str | None] = mapped_column(String(511), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    log: Mapped[str | None] = mapped_column(Text)
+
+
+class LineageEdgeRow(Base):
+    __tablename__ = "lineage_edges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(511), index=True)
+    target: Mapped[str] = mapped_column(String(511), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DQResultRow(Base):
+    __tablename__ = "dq_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(511), index=True)
+    ruleset: Mapped[str | None] = mapped_column(String(255))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    score: Mapped[float] = mapped_column(Float)
+    rules: Mapped[list[Any]] = mapped_column(default=list)
+    evaluated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def partition_key_columns() -> list[str]:
+    return [f"k{i}" for i in range(MAX_PARTITION_KEYS)]

@@ -1,0 +1,367 @@
+"""Partitions: batch add/update/delete, and reads filtered by Glue partition expressions in SQL.
+
+Each batch is one transaction: a duplicate, an unknown partition or a malformed value anywhere in it
+fails the whole batch with a one-line error, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from glue_magics.catalog._base import CatalogBase
+from glue_magics.catalog.expression import compile_expression
+from glue_magics.catalog.models import PartitionRow, TableRow, utcnow
+from glue_magics.catalog.objects import Partition, PartitionPage, TableDefinition
+from glue_magics.catalog.types import INTEGER_TYPES, base_type
+from glue_magics.catalog.validation import string_map
+from glue_magics.errors import AlreadyExistsError, EntityNotFoundError, InvalidInputError
+
+PartitionInput = Partition | Sequence[str] | Mapping[str, Any]
+_CHUNK = 5000
+_KEY_COLUMNS = [getattr(PartitionRow, f"k{i}") for i in range(10)]
+
+
+def values_key(values: Sequence[str]) -> str:
+    return json.dumps(list(values), separators=(",", ":"), ensure_ascii=False)
+
+
+def _as_partition(item: PartitionInput) -> Partition:
+    if isinstance(item, Partition):
+        return item
+    if isinstance(item, Mapping):
+        if "values" not in item:
+            raise InvalidInputError(f"a partition needs 'values', got {dict(item)!r}")
+        return Partition(
+            values=tuple(item["values"]),
+            location=item.get("location"),
+            parameters=dict(item.get("parameters") or {}),
+            storage=item.get("storage"),
+        )
+    if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
+        raise InvalidInputError(f"partition values must be a list of strings, got {item!r}")
+    return Partition(values=tuple(item))
+
+
+class _TableContext:
+    """What a batch needs to know about its table to check and place partitions."""
+
+    def __init__(self, qualified: str, row: TableRow) -> None:
+        self.qualified = qualified
+        self.id = row.id
+        self.definition = TableDefinition.from_json(row.definition)
+        self.keys = self.definition.partition_keys
+        if not self.keys:
+            raise InvalidInputError(f"table {qualified} has no partition keys")
+
+    def check_values(self, values: Sequence[Any]) -> tuple[str, ...]:
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise InvalidInputError(f"partition values must be a list, got {values!r}")
+        if len(values) != len(self.keys):
+            names = ", ".join(k.name for k in self.keys)
+            raise InvalidInputError(
+                f"{self.qualified} is partitioned by ({names}): expected {len(self.keys)} values, "
+                f"got {len(values)}: {list(values)!r}"
+            )
+        result = []
+        for key, value in zip(self.keys, values, strict=True):
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise InvalidInputError(
+                    f"value {value!r} for partition key {key.name!r} must be a string"
+                )
+            text = str(value)
+            kind = base_type(key.type)
+            try:
+                if kind in INTEGER_TYPES:
+                    int(text)
+                elif kind == "date":
+                    date.fromisoformat(text)
+            except ValueError:
+                raise InvalidInputError(
+                    f"value {text!r} for partition key {key.name!r} is not a valid {key.type}"
+                ) from None
+            result.append(text)
+        return tuple(result)
+
+    def default_location(self, values: Sequence[str]) -> str | None:
+        if not self.definition.location:
+            return None
+        parts = "/".join(f"{k.name}={v}" for k, v in zip(self.keys, values, strict=True))
+        return f"{self.definition.location.rstrip('/')}/{parts}"
+
+    def own_storage(self, storage: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """Keep only what differs from the table (Glue partitions inherit the rest)."""
+        if not storage:
+            return None
+        table = self.definition.to_json()
+        own = {k: v for k, v in storage.items() if table.get(k) != v}
+        return own or None
+
+    def row(self, partition: Partition, now: Any) -> dict[str, Any]:
+        values = self.check_values(partition.values)
+        row: dict[str, Any] = {
+            "table_id": self.id,
+            "values_key": values_key(values),
+            "location": partition.location or self.default_location(values),
+            "storage": self.own_storage(partition.storage),
+            "parameters": string_map(partition.parameters, "partition parameters"),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i, value in enumerate(values):
+            row[f"k{i}"] = value
+        return row
+
+
+def _to_partition(row: PartitionRow) -> Partition:
+    return Partition(
+        values=tuple(json.loads(row.values_key)),
+        location=row.location,
+        parameters=dict(row.parameters),
+        storage=row.storage,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class PartitionOps(CatalogBase):
+    def _context(self, session: Session, database: str, table: str) -> _TableContext:
+        row = self._table_row(session, database, table)
+        return _TableContext(f"{database}.{row.name}".lower(), row)
+
+    def batch_create_partitions(
+        self,
+        database: str,
+        table: str,
+        partitions: Iterable[PartitionInput],
+        *,
+        if_not_exists: bool = False,
+    ) -> int:
+        """Add partitions in one transaction; returns how many were added.
+
+        Each item is a Partition, a list of values, or ``{"values": [...], "location": ...}``;
+        without a location a partition goes to ``<table location>/key=value/...``. A duplicate fails
+        the batch unless ``if_not_exists`` (then existing partitions are left as they are).
+        """
+        items = [_as_partition(p) for p in partitions]
+
+        def run(session: Session) -> int:
+            ctx = self._context(session, database, table)
+            now = utcnow()
+            rows = [ctx.row(p, now) for p in items]
+            seen: set[str] = set()
+            for row in rows:
+                if row["values_key"] in seen and not if_not_exists:
+                    raise AlreadyExistsError(
+                        f"partition {json.loads(row['values_key'])} of {ctx.qualified} is in the batch twice"
+                    )
+                seen.add(row["values_key"])
+            if if_not_exists:
+                return self._insert_missing(session, rows)
+            try:
+                for start in range(0, len(rows), _CHUNK):
+                    session.execute(insert(PartitionRow), rows[start : start + _CHUNK])
+            except IntegrityError:
+                raise self._duplicate_error(ctx, rows) from None
+            return len(rows)
+
+        return self._write(run)
+
+    def _insert_missing(self, session: Session, rows: list[dict[str, Any]]) -> int:
+        dialect = session.get_bind().dialect.name
+        module = postgresql if dialect == "postgresql" else sqlite
+        added = 0
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            before = self._count_keys(session, chunk)
+            stmt = module.insert(PartitionRow).on_conflict_do_nothing(
+                index_elements=["table_id", "values_key"]
+            )
+            session.execute(stmt, chunk)
+            added += self._count_keys(session, chunk) - before
+        return added
+
+    @staticmethod
+    def _count_keys(session: Session, chunk: list[dict[str, Any]]) -> int:
+        keys = list({r["values_key"] for r in chunk})
+        return session.execute(
+            select(func.count())
+            .select_from(PartitionRow)
+            .where(PartitionRow.table_id == chunk[0]["table_id"], PartitionRow.values_key.in_(keys))
+        ).scalar_one()
+
+    def _duplicate_error(
+        self, ctx: _TableContext, rows: list[dict[str, Any]]
+    ) -> AlreadyExistsError:
+        def find(session: Session) -> str | None:
+            for start in range(0, len(rows), _CHUNK):
+                keys = [r["values_key"] for r in rows[start : start + _CHUNK]]
+                found = session.execute(
+                    select(PartitionRow.values_key)
+                    .where(PartitionRow.table_id == ctx.id, PartitionRow.values_key.in_(keys))
+                    .limit(1)
+                ).scalar_one_or_none()
+                if found:
+                    return found
+            return None
+
+        found = self._read(find)
+        which = json.loads(found) if found else "one of the batch"
+        return AlreadyExistsError(f"partition {which} of {ctx.qualified} already exists")
+
+    def batch_update_partitions(
+        self, database: str, table: str, partitions: Iterable[PartitionInput]
+    ) -> int:
+        """Replace location, parameters and storage of existing partitions (matched by values)."""
+        items = [_as_partition(p) for p in partitions]
+
+        def run(session: Session) -> int:
+            ctx = self._context(session, database, table)
+            now = utcnow()
+            for item in items:
+                row = ctx.row(item, now)
+                result = session.execute(
+                    update(PartitionRow)
+                    .where(
+                        PartitionRow.table_id == ctx.id,
+                        PartitionRow.values_key == row["values_key"],
+                    )
+                    .values(
+                        location=row["location"],
+                        storage=row["storage"],
+                        parameters=row["parameters"],
+                        updated_at=now,
+                    )
+                )
+                if result.rowcount == 0:  # type: ignore[attr-defined]
+                    raise EntityNotFoundError(
+                        f"partition {list(item.values)} of {ctx.qualified} not found"
+                    )
+            return len(items)
+
+        return self._write(run)
+
+    def batch_delete_partitions(
+        self, database: str, table: str, values: Iterable[Sequence[str]]
+    ) -> int:
+        """Delete partitions by their values; every one of them must exist."""
+        wanted = list(values)
+
+        def run(session: Session) -> int:
+            ctx = self._context(session, database, table)
+            keys = [values_key(ctx.check_values(v)) for v in wanted]
+            deleted = 0
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                present = set(
+                    session.execute(
+                        select(PartitionRow.values_key).where(
+                            PartitionRow.table_id == ctx.id, PartitionRow.values_key.in_(chunk)
+                        )
+                    ).scalars()
+                )
+                missing = [k for k in chunk if k not in present]
+                if missing:
+                    raise EntityNotFoundError(
+                        f"partition {json.loads(missing[0])} of {ctx.qualified} not found"
+                    )
+                session.execute(
+                    delete(PartitionRow).where(
+                        PartitionRow.table_id == ctx.id, PartitionRow.values_key.in_(chunk)
+                    )
+                )
+                deleted += len(present)
+            return deleted
+
+        return self._write(run)
+
+    def get_partition(self, database: str, table: str, values: Sequence[str]) -> Partition:
+        def run(session: Session) -> Partition:
+            ctx = self._context(session, database, table)
+            key = values_key(ctx.check_values(values))
+            row = session.execute(
+                select(PartitionRow).where(
+                    PartitionRow.table_id == ctx.id, PartitionRow.values_key == key
+                )
+            ).scalar_one_or_none()
+            if row is None:
+                raise EntityNotFoundError(f"partition {list(values)} of {ctx.qualified} not found")
+            return _to_partition(row)
+
+        return self._read(run)
+
+    def _filter(self, ctx: _TableContext, expression: str | None) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [PartitionRow.table_id == ctx.id]
+        if expression is not None and expression.strip():
+            conditions.append(compile_expression(expression, ctx.keys, lambda i: _KEY_COLUMNS[i]))
+        return conditions
+
+    def get_partitions(
+        self,
+        database: str,
+        table: str,
+        expression: str | None = None,
+        *,
+        limit: int = 1000,
+        next_token: str | None = None,
+    ) -> PartitionPage:
+        """One page of partitions in the order they were added, filtered by a Glue partition
+        expression (``year = '2024' AND month IN ('01','02')``). Pass the returned ``next_token``
+        to get the next page; it is None on the last page."""
+        if not isinstance(limit, int) or limit < 1:
+            raise InvalidInputError(f"limit must be a positive number, got {limit!r}")
+        after = 0
+        if next_token is not None:
+            if not str(next_token).isdigit():
+                raise InvalidInputError(f"invalid next_token {next_token!r}")
+            after = int(next_token)
+
+        def run(session: Session) -> PartitionPage:
+            ctx = self._context(session, database, table)
+            rows = (
+                session.execute(
+                    select(PartitionRow)
+                    .where(*self._filter(ctx, expression), PartitionRow.id > after)
+                    .order_by(PartitionRow.id)
+                    .limit(limit + 1)
+                )
+                .scalars()
+                .all()
+            )
+            more = len(rows) > limit
+            rows = rows[:limit]
+            token = str(rows[-1].id) if more else None
+            return PartitionPage([_to_partition(r) for r in rows], token)
+
+        return self._read(run)
+
+    def iter_partitions(
+        self, database: str, table: str, expression: str | None = None, *, page_size: int = 5000
+    ) -> Iterator[Partition]:
+        """Every matching partition, page by page."""
+        token: str | None = None
+        while True:
+            page = self.get_partitions(
+                database, table, expression, limit=page_size, next_token=token
+            )
+            yield from page.partitions
+            token = page.next_token
+            if token is None:
+                return
+
+    def count_partitions(self, database: str, table: str, expression: str | None = None) -> int:
+        def run(session: Session) -> int:
+            ctx = self._context(session, database, table)
+            return session.execute(
+                select(func.count()).select_from(PartitionRow).where(*self._filter(ctx, expression))
+            ).scalar_one()
+
+        return self._read(run)

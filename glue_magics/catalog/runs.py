@@ -1,0 +1,184 @@
+"""Run records (crawls, ETL, data quality, jobs), lineage edges and data-quality results.
+
+The foundation stores and lists them; the crawler, ETL, quality and jobs packages fill them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from glue_magics.catalog._base import CatalogBase
+from glue_magics.catalog.models import DQResultRow, LineageEdgeRow, RunRow, utcnow
+from glue_magics.catalog.objects import DQResult, LineageEdge, Run
+from glue_magics.errors import EntityNotFoundError, InvalidInputError
+
+RUN_KINDS = frozenset({"crawl", "etl", "dq", "job"})
+#: Glue's job run states; crawls use the same vocabulary.
+RUN_STATES = frozenset(
+    {"STARTING", "RUNNING", "STOPPING", "STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR"}
+)
+FINAL_STATES = frozenset({"STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR"})
+
+
+def _to_run(row: RunRow) -> Run:
+    return Run(
+        id=row.id,
+        kind=row.kind,
+        name=row.name,
+        state=row.state,
+        target=row.target,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        metrics=dict(row.metrics),
+        error=row.error,
+    )
+
+
+def _edge(row: LineageEdgeRow) -> LineageEdge:
+    return LineageEdge(row.source, row.target, row.run_id, row.code_hash, row.created_at)
+
+
+class RunOps(CatalogBase):
+    def start_run(self, kind: str, name: str, *, target: str | None = None) -> Run:
+        """Record the start of a run (state RUNNING)."""
+        if kind not in RUN_KINDS:
+            raise InvalidInputError(
+                f"invalid run kind {kind!r}: use one of {', '.join(sorted(RUN_KINDS))}"
+            )
+
+        def run(session: Session) -> Run:
+            row = RunRow(kind=kind, name=name, state="RUNNING", target=target, metrics={})
+            session.add(row)
+            session.flush()
+            return _to_run(row)
+
+        return self._write(run)
+
+    def finish_run(
+        self,
+        run_id: int,
+        state: str,
+        *,
+        metrics: Mapping[str, Any] | None = None,
+        error: str | None = None,
+        log: str | None = None,
+    ) -> Run:
+        if state not in FINAL_STATES:
+            raise InvalidInputError(
+                f"invalid final state {state!r}: use one of {', '.join(sorted(FINAL_STATES))}"
+            )
+
+        def run(session: Session) -> Run:
+            row = session.get(RunRow, run_id)
+            if row is None:
+                raise EntityNotFoundError(f"run {run_id} not found")
+            row.state = state
+            row.ended_at = utcnow()
+            row.metrics = {**row.metrics, **(metrics or {})}
+            row.error = error
+            row.log = log
+            session.flush()
+            return _to_run(row)
+
+        return self._write(run)
+
+    def list_runs(
+        self, kind: str | None = None, *, target: str | None = None, limit: int = 50
+    ) -> list[Run]:
+        """Newest first."""
+        query = select(RunRow).order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(limit)
+        if kind is not None:
+            query = query.where(RunRow.kind == kind)
+        if target is not None:
+            query = query.where(RunRow.target == target)
+        return self._read(lambda s: [_to_run(r) for r in s.execute(query).scalars()])
+
+    def run_log(self, run_id: int) -> str | None:
+        def run(session: Session) -> str | None:
+            row = session.get(RunRow, run_id)
+            if row is None:
+                raise EntityNotFoundError(f"run {run_id} not found")
+            return row.log
+
+        return self._read(run)
+
+    def add_lineage(
+        self, source: str, target: str, *, run_id: int | None = None, code_hash: str | None = None
+    ) -> LineageEdge:
+        """Record that ``target`` (``db.table`` or a path) was written from ``source``."""
+
+        def run(session: Session) -> LineageEdge:
+            row = LineageEdgeRow(
+                source=source,
+                target=target,
+                run_id=run_id,
+                code_hash=code_hash,
+                created_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return _edge(row)
+
+        return self._write(run)
+
+    def get_lineage(self, name: str) -> dict[str, list[LineageEdge]]:
+        """Edges into (``upstream``) and out of (``downstream``) a table or path."""
+        query = select(LineageEdgeRow).where(
+            or_(LineageEdgeRow.source == name, LineageEdgeRow.target == name)
+        )
+
+        def run(session: Session) -> dict[str, list[LineageEdge]]:
+            edges = [_edge(r) for r in session.execute(query.order_by(LineageEdgeRow.id)).scalars()]
+            return {
+                "upstream": [e for e in edges if e.target == name],
+                "downstream": [e for e in edges if e.source == name],
+            }
+
+        return self._read(run)
+
+    def record_dq_result(
+        self,
+        target: str,
+        score: float,
+        rules: list[dict[str, Any]],
+        *,
+        ruleset: str | None = None,
+        run_id: int | None = None,
+    ) -> DQResult:
+        if not 0.0 <= score <= 1.0:
+            raise InvalidInputError(f"a data-quality score is between 0 and 1, got {score}")
+
+        def run(session: Session) -> DQResult:
+            row = DQResultRow(
+                target=target,
+                score=score,
+                rules=rules,
+                ruleset=ruleset,
+                run_id=run_id,
+                evaluated_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return DQResult(
+                row.target, row.ruleset, row.score, row.rules, row.run_id, row.evaluated_at
+            )
+
+        return self._write(run)
+
+    def list_dq_results(self, target: str, *, limit: int = 50) -> list[DQResult]:
+        query = (
+            select(DQResultRow)
+            .where(DQResultRow.target == target)
+            .order_by(DQResultRow.evaluated_at.desc(), DQResultRow.id.desc())
+            .limit(limit)
+        )
+        return self._read(
+            lambda s: [
+                DQResult(r.target, r.ruleset, r.score, r.rules, r.run_id, r.evaluated_at)
+                for r in s.execute(query).scalars()
+            ]
+        )
