@@ -1,1 +1,32 @@
-"""glue_magics."""
+"""glue_magics: AWS Glue, re-created inside Jupyter.
+
+``%load_ext glue_magics`` registers the magics (or, for every kernel, the IPython config line
+``c.InteractiveShellApp.extensions = ["glue_magics"]``). ``glue_magics.Catalog`` is the Python API.
+Heavy modules (SQLAlchemy, pandas, Spark, Great Expectations) load on first use, not here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from glue_magics.catalog import Catalog
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    from glue_magics.magics import register
+
+    register(ipython)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Catalog":
+        from glue_magics.catalog import Catalog
+
+        return Catalog
+    raise AttributeError(f"module 'glue_magics' has no attribute {name!r}")
+
+
+__all__ = ["Catalog", "__version__", "load_ipython_extension"]

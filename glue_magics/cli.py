@@ -1,0 +1,66 @@
+"""``glue-magics``: the command line over the same core as the magics.
+
+    glue-magics [--json] [--catalog-url URL] catalog SUBCOMMAND ...
+
+Exit status 0 on success, 1 on an error (one line on stderr), 2 on a malformed command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from glue_magics import __version__
+from glue_magics.commands import CommandLineError, CommandParser, HelpShown
+from glue_magics.errors import GlueMagicsError
+
+
+def build_parser() -> CommandParser:
+    from glue_magics.commands.catalog import add_catalog_commands
+
+    parser = CommandParser(
+        prog="glue-magics", description="AWS Glue, re-created for Jupyter and the shell."
+    )
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument(
+        "--catalog-url",
+        help="catalog store URL (default: $GLUE_MAGICS_CATALOG_URL or SQLite in $GLUE_MAGICS_HOME)",
+    )
+    parser.add_argument("--version", action="version", version=f"glue-magics {__version__}")
+    groups = parser.add_subparsers(
+        dest="group", metavar="COMMAND", required=True, parser_class=CommandParser
+    )
+    catalog = groups.add_parser("catalog", help="browse and manage the Data Catalog")
+    add_catalog_commands(
+        catalog.add_subparsers(
+            dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
+        )
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except HelpShown:
+        return 0
+    except CommandLineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        from glue_magics.catalog import Catalog
+        from glue_magics.commands.catalog import run_catalog_command
+        from glue_magics.display import to_json_text
+
+        with Catalog(args.catalog_url) as catalog:
+            result = run_catalog_command(catalog, args)
+        print(to_json_text(result) if args.json else str(result))
+    except GlueMagicsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
