@@ -10,9 +10,11 @@ from IPython.core.magic import Magics
 from traitlets import Unicode
 
 from glue_magics.commands import CommandParser
+from glue_magics.config import Settings
 from glue_magics.display import Result
 
-_catalogs: dict[tuple[str | None, str | None], Any] = {}
+# One open catalog per configuration, shared by the kernel's magics.
+_catalogs: dict[Settings, Any] = {}
 
 
 def output_option() -> argparse.ArgumentParser:
@@ -41,12 +43,14 @@ class GlueMagics(Magics):
 
     def open_catalog(self) -> Any:
         """The kernel's catalog, opened on first use (keeps ``%load_ext`` fast)."""
-        key = (self.catalog_url, self.warehouse)
-        if key not in _catalogs:
+        settings = Settings.resolve(self.catalog_url, warehouse=self.warehouse)
+        if settings not in _catalogs:
             from glue_magics.catalog import Catalog
 
-            _catalogs[key] = Catalog(self.catalog_url, warehouse=self.warehouse)
-        return _catalogs[key]
+            _catalogs[settings] = Catalog(
+                settings.catalog_url, home=settings.home, warehouse=settings.warehouse
+            )
+        return _catalogs[settings]
 
     @staticmethod
     def parse(parser: CommandParser, line: str) -> argparse.Namespace:
