@@ -74,6 +74,13 @@ class Table:
     def qualified_name(self) -> str:
         return f"{self.database}.{self.name}"
 
+    def __repr__(self) -> str:
+        keys = ", ".join(k.name for k in self.definition.partition_keys) or "none"
+        return (
+            f"<Table {self.qualified_name} v{self.version}: {len(self.definition.columns)} columns, "
+            f"partition keys: {keys}, location: {self.definition.location}>"
+        )
+
     def __getattr__(self, name: str) -> Any:
         # table.columns, table.location, ... read through to the current definition.
         if name in DEFINITION_FIELDS:

@@ -10,7 +10,7 @@ from typing import Any
 from glue_magics.catalog import Catalog, Column, Table
 from glue_magics.catalog.names import normalize_name, split_table_name
 from glue_magics.display import DetailResult, MessageResult, Result, TableResult
-from glue_magics.errors import InvalidInputError
+from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
 Handler = Callable[[Catalog, argparse.Namespace], Result]
 HANDLERS: dict[str, Handler] = {}
@@ -60,6 +60,7 @@ def add_catalog_commands(
     p.add_argument("version", type=int)
     p = sub("create-database", "Create a database.")
     p.add_argument("name")
+    p.add_argument("--if-not-exists", action="store_true", help="do nothing if it exists")
     p.add_argument("--description")
     p.add_argument("--location", help="where its tables go by default")
     p = sub("create-table", "Create a table.")
@@ -76,6 +77,7 @@ def add_catalog_commands(
     p = sub("drop", "Drop a database (with its tables) or a table (with its partitions).")
     p.add_argument("name", metavar="DB[.TABLE]")
     p.add_argument("--yes", action="store_true", help="confirm")
+    p.add_argument("--if-exists", action="store_true", help="do nothing if it does not exist")
 
 
 def run_catalog_command(catalog: Catalog, args: argparse.Namespace) -> Result:
@@ -301,9 +303,13 @@ def _restore(catalog: Catalog, args: argparse.Namespace) -> Result:
 @command("create-database")
 def _create_database(catalog: Catalog, args: argparse.Namespace) -> Result:
     db = catalog.create_database(
-        args.name, description=args.description, location_uri=args.location
+        args.name,
+        description=args.description,
+        location_uri=args.location,
+        if_not_exists=args.if_not_exists,
     )
-    return MessageResult(f"created database {db.name}", data=asdict(db))
+    verb = "database {} is ready" if args.if_not_exists else "created database {}"
+    return MessageResult(verb.format(db.name), data=asdict(db))
 
 
 @command("create-table")
@@ -334,6 +340,15 @@ def _add_partitions(catalog: Catalog, args: argparse.Namespace) -> Result:
 
 @command("drop")
 def _drop(catalog: Catalog, args: argparse.Namespace) -> Result:
+    try:
+        return _drop_existing(catalog, args)
+    except EntityNotFoundError:
+        if args.if_exists:
+            return MessageResult(f"{args.name} does not exist; nothing dropped")
+        raise
+
+
+def _drop_existing(catalog: Catalog, args: argparse.Namespace) -> Result:
     if "." in args.name:
         db, name = split_table_name(args.name)
         table = catalog.get_table(db, name)

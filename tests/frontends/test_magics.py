@@ -232,3 +232,10 @@ def test_help_prints_usage(shell: InteractiveShell, capsys: pytest.CaptureFixtur
     assert "usage: %catalog" in out and "partitions" in out
     assert run(shell, "partitions --help") is None
     assert "--where EXPR" in capsys.readouterr().out
+
+
+def test_if_exists_flags_make_cells_rerunnable(shell: InteractiveShell) -> None:
+    assert str(run(shell, "drop demo --yes --if-exists")) == "demo does not exist; nothing dropped"
+    assert str(run(shell, "create-database demo --if-not-exists")) == "database demo is ready"
+    assert str(run(shell, "create-database demo --if-not-exists")) == "database demo is ready"
+    assert str(run(shell, "drop demo --yes --if-exists")) == "dropped database demo and its 0 table(s)"
