@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from sqlalchemy import Engine, select, update
@@ -16,30 +18,62 @@ from glue_magics.config import Settings
 from glue_magics.errors import EntityNotFoundError
 
 T = TypeVar("T")
+# The session of an open ``Catalog.transaction()``, with the catalog that opened it.
+_active: ContextVar[tuple[object, Session] | None] = ContextVar("glue_magics_session", default=None)
 
 
 class CatalogBase:
     settings: Settings
     engine: Engine
 
+    def _open_transaction(self) -> Session | None:
+        active = _active.get()
+        return active[1] if active is not None and active[0] is self else None
+
     def _read(self, fn: Callable[[Session], T]) -> T:
+        session = self._open_transaction()
+        if session is not None:
+            return fn(session)
         with read_session(self.engine) as session:
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` in one write transaction: all of it applies, or none of it."""
 
+        def run(session: Session) -> T:
+            result = fn(session)
+            session.execute(
+                update(CatalogState)
+                .where(CatalogState.id == 1)
+                .values(change_seq=CatalogState.change_seq + 1)
+            )
+            return result
+
+        session = self._open_transaction()
+        if session is not None:
+            return run(session)
+
         def attempt() -> T:
             with write_session(self.engine) as session:
-                result = fn(session)
-                session.execute(
-                    update(CatalogState)
-                    .where(CatalogState.id == 1)
-                    .values(change_seq=CatalogState.change_seq + 1)
-                )
-                return result
+                return run(session)
 
         return retry_busy(attempt)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make every catalog call inside the block one transaction: all of them apply, or none.
+
+        Used by crawls and ETL commits. Nested blocks join the outer one.
+        """
+        if self._open_transaction() is not None:
+            yield
+            return
+        with write_session(self.engine) as session:
+            token = _active.set((self, session))
+            try:
+                yield
+            finally:
+                _active.reset(token)
 
     def change_seq(self) -> int:
         """A number that grows with every change to the catalog (for front-ends to poll)."""

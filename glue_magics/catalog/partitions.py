@@ -121,6 +121,23 @@ class _TableContext:
         return row
 
 
+def _duplicate_error(
+    session: Session, ctx: _TableContext, rows: list[dict[str, Any]]
+) -> AlreadyExistsError:
+    for start in range(0, len(rows), _CHUNK):
+        keys = [r["values_key"] for r in rows[start : start + _CHUNK]]
+        found = session.execute(
+            select(PartitionRow.values_key)
+            .where(PartitionRow.table_id == ctx.id, PartitionRow.values_key.in_(keys))
+            .limit(1)
+        ).scalar_one_or_none()
+        if found:
+            return AlreadyExistsError(
+                f"partition {json.loads(found)} of {ctx.qualified} already exists"
+            )
+    return AlreadyExistsError(f"a partition of the batch already exists in {ctx.qualified}")
+
+
 def _to_partition(row: PartitionRow) -> Partition:
     return Partition(
         values=tuple(json.loads(row.values_key)),
@@ -167,10 +184,12 @@ class PartitionOps(CatalogBase):
             if if_not_exists:
                 return self._insert_missing(session, rows)
             try:
-                for start in range(0, len(rows), _CHUNK):
-                    session.execute(insert(PartitionRow), rows[start : start + _CHUNK])
+                # A savepoint, so the store can still be asked which partition was the duplicate.
+                with session.begin_nested():
+                    for start in range(0, len(rows), _CHUNK):
+                        session.execute(insert(PartitionRow), rows[start : start + _CHUNK])
             except IntegrityError:
-                raise self._duplicate_error(ctx, rows) from None
+                raise _duplicate_error(session, ctx, rows) from None
             return len(rows)
 
         return self._write(run)
@@ -197,25 +216,6 @@ class PartitionOps(CatalogBase):
             .select_from(PartitionRow)
             .where(PartitionRow.table_id == chunk[0]["table_id"], PartitionRow.values_key.in_(keys))
         ).scalar_one()
-
-    def _duplicate_error(
-        self, ctx: _TableContext, rows: list[dict[str, Any]]
-    ) -> AlreadyExistsError:
-        def find(session: Session) -> str | None:
-            for start in range(0, len(rows), _CHUNK):
-                keys = [r["values_key"] for r in rows[start : start + _CHUNK]]
-                found = session.execute(
-                    select(PartitionRow.values_key)
-                    .where(PartitionRow.table_id == ctx.id, PartitionRow.values_key.in_(keys))
-                    .limit(1)
-                ).scalar_one_or_none()
-                if found:
-                    return found
-            return None
-
-        found = self._read(find)
-        which = json.loads(found) if found else "one of the batch"
-        return AlreadyExistsError(f"partition {which} of {ctx.qualified} already exists")
 
     def batch_update_partitions(
         self, database: str, table: str, partitions: Iterable[PartitionInput]
