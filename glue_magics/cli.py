@@ -7,8 +7,10 @@ Exit status 0 on success, 1 on an error (one line on stderr), 2 on a malformed c
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from glue_magics import __version__
 from glue_magics.commands import CommandLineError, CommandParser, HelpShown
@@ -17,6 +19,7 @@ from glue_magics.errors import GlueMagicsError
 
 def build_parser() -> CommandParser:
     from glue_magics.commands.catalog import add_catalog_commands
+    from glue_magics.commands.crawl import add_crawl_arguments
 
     parser = CommandParser(
         prog="glue-magics", description="AWS Glue, re-created for Jupyter and the shell."
@@ -31,6 +34,10 @@ def build_parser() -> CommandParser:
         dest="group", metavar="COMMAND", required=True, parser_class=CommandParser
     )
     catalog = groups.add_parser("catalog", help="browse and manage the Data Catalog")
+    crawl = groups.add_parser(
+        "crawl", help="crawl files, data lakes and databases into the catalog"
+    )
+    add_crawl_arguments(crawl)
     add_catalog_commands(
         catalog.add_subparsers(
             dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
@@ -50,16 +57,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         from glue_magics.catalog import Catalog
-        from glue_magics.commands.catalog import run_catalog_command
         from glue_magics.display import to_json_text
 
         with Catalog(args.catalog_url) as catalog:
-            result = run_catalog_command(catalog, args)
+            result = _run(catalog, args)
         print(to_json_text(result) if args.json else str(result))
     except GlueMagicsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _run(catalog: Any, args: argparse.Namespace) -> Any:
+    if args.group == "crawl":
+        from glue_magics.commands.crawl import run_crawl_command
+        from glue_magics.crawler.progress import NoProgress, TerminalProgress
+
+        progress = TerminalProgress() if sys.stderr.isatty() else NoProgress()
+        return run_crawl_command(catalog, args, progress)
+    from glue_magics.commands.catalog import run_catalog_command
+
+    return run_catalog_command(catalog, args)
 
 
 if __name__ == "__main__":

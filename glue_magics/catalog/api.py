@@ -6,6 +6,7 @@ import os
 from types import TracebackType
 
 from glue_magics.catalog.connections import ConnectionOps
+from glue_magics.catalog.crawlers import CrawlerOps
 from glue_magics.catalog.databases import DatabaseOps
 from glue_magics.catalog.partitions import PartitionOps
 from glue_magics.catalog.runs import RunOps
@@ -15,7 +16,9 @@ from glue_magics.catalog.tables import TableOps
 from glue_magics.config import Settings
 
 
-class Catalog(DatabaseOps, TableOps, PartitionOps, StatisticsOps, ConnectionOps, RunOps):
+class Catalog(
+    DatabaseOps, TableOps, PartitionOps, StatisticsOps, ConnectionOps, RunOps, CrawlerOps
+):
     """The Data Catalog: databases, tables, versions, partitions, statistics, connections, runs.
 
     ``Catalog()`` opens the default store (``$GLUE_MAGICS_CATALOG_URL``, else SQLite at

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -191,3 +192,40 @@ class DQResultRow(Base):
 
 def partition_key_columns() -> list[str]:
     return [f"k{i}" for i in range(MAX_PARTITION_KEYS)]
+
+
+class CrawlerRow(Base):
+    """A saved crawler: its targets and options, and the lease of the run holding it."""
+
+    __tablename__ = "crawlers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    database: Mapped[str] = mapped_column(String(255))
+    targets: Mapped[list[Any]]
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_run_id: Mapped[int | None]
+    lease_expires_at: Mapped[datetime | None]
+
+
+class CrawlerFileRow(Base):
+    """What a crawler last saw of a file, so a recrawl reads only new or changed files."""
+
+    __tablename__ = "crawler_files"
+    __table_args__ = (UniqueConstraint("crawler_id", "path"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawler_id: Mapped[int] = mapped_column(ForeignKey("crawlers.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime: Mapped[float | None] = mapped_column(Float)
+    etag: Mapped[str | None] = mapped_column(String(255))
+    schema_hash: Mapped[str] = mapped_column(ForeignKey("crawler_schemas.hash"))
+
+
+class CrawlerSchemaRow(Base):
+    """Classifier results, stored once per distinct result (most files of a table share one)."""
+
+    __tablename__ = "crawler_schemas"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    schema: Mapped[dict[str, Any]]

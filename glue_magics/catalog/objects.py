@@ -197,3 +197,26 @@ class VersionDiff:
             or self.changed_columns
             or self.changed_fields
         )
+
+
+@dataclass(frozen=True)
+class Crawler:
+    """A saved crawler: what it crawls into which database, and how."""
+
+    name: str
+    database: str
+    targets: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What a crawler saw of a file last time: enough to tell whether it changed."""
+
+    path: str
+    size: int
+    mtime: float | None
+    etag: str | None
+    schema: dict[str, Any]

@@ -87,12 +87,19 @@ class RunOps(CatalogBase):
         return self._write(run)
 
     def list_runs(
-        self, kind: str | None = None, *, target: str | None = None, limit: int = 50
+        self,
+        kind: str | None = None,
+        *,
+        name: str | None = None,
+        target: str | None = None,
+        limit: int = 50,
     ) -> list[Run]:
         """Newest first."""
         query = select(RunRow).order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(limit)
         if kind is not None:
             query = query.where(RunRow.kind == kind)
+        if name is not None:
+            query = query.where(RunRow.name == name)
         if target is not None:
             query = query.where(RunRow.target == target)
         return self._read(lambda s: [_to_run(r) for r in s.execute(query).scalars()])

@@ -7,8 +7,9 @@ from typing import Any
 
 from glue_magics.errors import GlueMagicsError
 from glue_magics.magics.catalog import CatalogMagics
+from glue_magics.magics.crawl import CrawlMagics
 
-MAGICS = (CatalogMagics,)
+MAGICS = (CatalogMagics, CrawlMagics)
 
 
 def _one_line_error(
