@@ -28,7 +28,9 @@ def glue_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def pg_admin_url() -> str:
     url = os.environ.get(PG_URL_VARIABLE)
     if not url:
-        pytest.skip(f"PostgreSQL tests need a server: ./dev test starts one and sets {PG_URL_VARIABLE}")
+        pytest.skip(
+            f"PostgreSQL tests need a server: ./dev test starts one and sets {PG_URL_VARIABLE}"
+        )
     return url
 
 

@@ -168,9 +168,10 @@ def test_versions_diff_restore(sales: InteractiveShell, catalog_url: str) -> Non
         ("removed column", "customer"),
         ("changed column", "id"),
     }
-    assert str(
-        run(sales, "restore sales.orders 1")
-    ) == "restored sales.orders to version 1 (now version 3)"
+    assert (
+        str(run(sales, "restore sales.orders 1"))
+        == "restored sales.orders to version 1 (now version 3)"
+    )
     assert run(sales, "diff sales.orders 1 3").rows == []
 
 
@@ -238,4 +239,6 @@ def test_if_exists_flags_make_cells_rerunnable(shell: InteractiveShell) -> None:
     assert str(run(shell, "drop demo --yes --if-exists")) == "demo does not exist; nothing dropped"
     assert str(run(shell, "create-database demo --if-not-exists")) == "database demo is ready"
     assert str(run(shell, "create-database demo --if-not-exists")) == "database demo is ready"
-    assert str(run(shell, "drop demo --yes --if-exists")) == "dropped database demo and its 0 table(s)"
+    assert (
+        str(run(shell, "drop demo --yes --if-exists")) == "dropped database demo and its 0 table(s)"
+    )
