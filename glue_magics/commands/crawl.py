@@ -132,7 +132,6 @@ def run_crawl_command(
 def crawl_report(result: CrawlResult) -> DetailResult:
     """A crawl as the notebook and the terminal show it: summary, tables, why, problems."""
     metrics = result.metrics()
-    verb = "would " if result.dry_run else ""
     fields: list[tuple[str, Any]] = [
         ("state", "DRY RUN (nothing written)" if result.dry_run else result.state),
         ("run", result.run_id),
@@ -144,13 +143,13 @@ def crawl_report(result: CrawlResult) -> DetailResult:
             f"{len(result.failed)} failed, {len(result.skipped)} skipped",
         ),
         (
-            f"tables {verb}created/updated/deprecated/deleted",
+            "tables created/updated/deprecated/deleted",
             "{tables_created}/{tables_updated}/{tables_deprecated}/{tables_deleted}".format(
                 **metrics
             ),
         ),
         (
-            f"partitions {verb}added/updated/removed",
+            "partitions added/updated/removed",
             "{partitions_added}/{partitions_updated}/{partitions_removed}".format(**metrics),
         ),
     ]
@@ -181,7 +180,7 @@ def crawl_report(result: CrawlResult) -> DetailResult:
             for t in report.tables
         ],
     )
-    sections = [tables]
+    sections = [tables] if tables.rows else []
     sections.append(
         TableResult(
             title="Changes" if not result.dry_run else "Planned changes",
@@ -281,7 +280,7 @@ def _history(catalog: Catalog, name: str) -> TableResult:
     rows = []
     for r in runs:
         m = r.metrics
-        seconds = (r.ended_at - r.started_at).total_seconds() if r.ended_at else None
+        seconds = round((r.ended_at - r.started_at).total_seconds(), 3) if r.ended_at else None
         rows.append(
             [
                 r.id,

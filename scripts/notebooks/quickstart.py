@@ -1,17 +1,4 @@
-"""Write notebooks/quickstart.ipynb from the cells below, executed so it shows its outputs.
-
-.venv/bin/python scripts/make_quickstart.py
-"""
-
-from __future__ import annotations
-
-import os
-import tempfile
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+"""notebooks/quickstart.ipynb: the Data Catalog in a few cells."""
 
 CELLS = [
     (
@@ -109,31 +96,3 @@ orders""",
     ("md", "Put version 1 back (as version 3):"),
     ("code", "# NBVAL_CHECK_OUTPUT\n%catalog restore quickstart.orders 1"),
 ]
-
-
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [
-        new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in CELLS
-    ]
-    return nb
-
-
-def main() -> None:
-    target = Path(__file__).resolve().parent.parent / "notebooks" / "quickstart.ipynb"
-    nb = build()
-    with tempfile.TemporaryDirectory(prefix="glue_magics_quickstart_") as scratch:
-        os.environ["GLUE_MAGICS_HOME"] = str(Path(scratch) / ".glue_magics")
-        os.environ.pop("GLUE_MAGICS_CATALOG_URL", None)
-        NotebookClient(nb, timeout=300, kernel_name="python3").execute()
-    nbformat.write(nb, target)
-    print(f"wrote {target}")
-
-
-if __name__ == "__main__":
-    main()
