@@ -7,12 +7,12 @@ reason and the walk goes on.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from glue_magics.crawler.globs import glob_regex
 from glue_magics.crawler.model import FileInfo
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
@@ -25,42 +25,6 @@ class Listing:
     files: list[FileInfo] = field(default_factory=list)
     #: path -> reason, for entries that were passed over (unreadable, broken link, hidden, excluded)
     skipped: dict[str, str] = field(default_factory=dict)
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Glue's exclude globs: ``*`` within a folder, ``**`` across folders, ``?``, ``[...]``, ``{a,b}``."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            if pattern.startswith("/", i):  # "**/" also matches no folder at all
-                out[-1] = "(?:.*/)?"
-                i += 1
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "{":
-            end = pattern.find("}", i)
-            if end < 0:
-                raise InvalidInputError(f"invalid exclude pattern {pattern!r}: unclosed '{{'")
-            out.append(
-                "(?:" + "|".join(re.escape(p) for p in pattern[i + 1 : end].split(",")) + ")"
-            )
-            i = end
-        elif char == "[":
-            end = pattern.find("]", i)
-            if end < 0:
-                raise InvalidInputError(f"invalid exclude pattern {pattern!r}: unclosed '['")
-            out.append(pattern[i : end + 1])
-            i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile("".join(out))
 
 
 def is_hidden(name: str) -> bool:

@@ -53,6 +53,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.pool import NullPool
 
 from glue_magics.catalog.objects import Column, TableDefinition
+from glue_magics.crawler.globs import glob_regex
 from glue_magics.crawler.jdbc_types import hive_type
 from glue_magics.crawler.model import DiscoveredTable
 from glue_magics.errors import GlueMagicsError, InvalidInputError
@@ -110,7 +111,9 @@ def discover_tables(
     paths = _string_list(include_paths, "include path")
     if not paths:
         raise InvalidInputError("give at least one include path, e.g. mydb/public/%")
-    excludes = [(p, glob_regex(p)) for p in _string_list(exclude, "exclude pattern")]
+    excludes = [
+        (p, glob_regex(p, ignore_case=True)) for p in _string_list(exclude, "exclude pattern")
+    ]
     engine = _create_engine(parsed, password)
     try:
         dialect = engine.dialect.name
@@ -310,60 +313,6 @@ def _split_path(path: str) -> list[str]:
             current.append(ch)
     parts.append("".join(current))
     return parts
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob (``*``, ``**``, ``?``, ``[...]``, ``{a,b}``) as a case-insensitive regex."""
-    body, rest = _glob(pattern, 0, in_braces=False)
-    if rest != len(pattern):
-        raise InvalidInputError(f"invalid exclude pattern {pattern!r}: unmatched '}}'")
-    return re.compile(body, re.IGNORECASE | re.DOTALL)
-
-
-def _glob(pattern: str, i: int, *, in_braces: bool) -> tuple[str, int]:
-    out: list[str] = []
-    while i < len(pattern):
-        ch = pattern[i]
-        if in_braces and ch in ",}":
-            break
-        if ch == "*":
-            if pattern.startswith("**", i):
-                out.append(".*")
-                i += 2
-                continue
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "\\":
-            i += 1
-            out.append(re.escape(pattern[i] if i < len(pattern) else "\\"))
-        elif ch == "[":
-            end = pattern.find("]", i + 2)
-            if end < 0:
-                raise InvalidInputError(f"invalid exclude pattern {pattern!r}: unclosed '['")
-            members = pattern[i + 1 : end]
-            negate = members.startswith("!")
-            members = members[1:] if negate else members
-            out.append(f"[{'^' if negate else ''}{re.escape(members)}]")
-            i = end
-        elif ch == "{":
-            alternatives = []
-            i += 1
-            while True:
-                alt, i = _glob(pattern, i, in_braces=True)
-                alternatives.append(alt)
-                if i >= len(pattern):
-                    raise InvalidInputError(f"invalid exclude pattern {pattern!r}: unclosed '{{'")
-                if pattern[i] == "}":
-                    break
-                i += 1  # past ','
-            out.append(f"(?:{'|'.join(alternatives)})")
-        elif ch == "}" and not in_braces:
-            return "".join(out), i
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out), i
 
 
 def _excluded(excludes: list[_Exclude], schema: str, table: str, schemaless: bool) -> bool:

@@ -16,11 +16,11 @@ from sqlalchemy.dialects import mysql, postgresql
 
 from glue_magics.catalog.names import normalize_name
 from glue_magics.catalog.tables import validate_definition
+from glue_magics.crawler.globs import glob_regex
 from glue_magics.crawler.jdbc import (
     SourceDatabaseError,
     default_include_path,
     discover_tables,
-    glob_regex,
     like_regex,
 )
 from glue_magics.crawler.jdbc_types import hive_type
@@ -298,7 +298,12 @@ def test_glob_and_like_translation() -> None:
     assert glob_regex("sales/*").fullmatch("sales/orders")
     assert not glob_regex("*").fullmatch("sales/orders")  # '*' stays within one part
     assert glob_regex("**").fullmatch("sales/orders")
-    assert glob_regex("s?les/{a,b}*").fullmatch("SALES/b_items")
+    assert glob_regex("s?les/{a,b}*", ignore_case=True).fullmatch("SALES/b_items")
+    assert not glob_regex("s?les/{a,b}*").fullmatch("SALES/b_items")
+    assert glob_regex("**/_tmp/**").fullmatch("_tmp/x") and glob_regex("**/_tmp/**").fullmatch(
+        "a/_tmp/x"
+    )
+    assert glob_regex("[!a]*").fullmatch("b1") and not glob_regex("[!a]*").fullmatch("a1")
     assert not glob_regex("s?les/{a,b}*").fullmatch("sales/c")
     assert glob_regex("a.b").fullmatch("a.b") and not glob_regex("a.b").fullmatch("axb")
     assert glob_regex("\\*").fullmatch("*") and not glob_regex("\\*").fullmatch("x")
