@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from types import TracebackType
 
+from glue_magics.catalog.bookmarks import BookmarkOps
 from glue_magics.catalog.connections import ConnectionOps
 from glue_magics.catalog.crawlers import CrawlerOps
 from glue_magics.catalog.databases import DatabaseOps
@@ -17,7 +18,14 @@ from glue_magics.config import Settings
 
 
 class Catalog(
-    DatabaseOps, TableOps, PartitionOps, StatisticsOps, ConnectionOps, RunOps, CrawlerOps
+    DatabaseOps,
+    TableOps,
+    PartitionOps,
+    StatisticsOps,
+    ConnectionOps,
+    RunOps,
+    CrawlerOps,
+    BookmarkOps,
 ):
     """The Data Catalog: databases, tables, versions, partitions, statistics, connections, runs.
 

@@ -229,3 +229,16 @@ class CrawlerSchemaRow(Base):
     __tablename__ = "crawler_schemas"
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     schema: Mapped[dict[str, Any]]
+
+
+class BookmarkRow(Base):
+    """How far an ETL job has read a source (Glue job bookmarks): processed files or a key value."""
+
+    __tablename__ = "etl_bookmarks"
+    __table_args__ = (UniqueConstraint("job", "source"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(511))
+    state: Mapped[dict[str, Any]]
+    run_id: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

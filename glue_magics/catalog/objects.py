@@ -220,3 +220,14 @@ class StoredFile:
     mtime: float | None
     etag: str | None
     schema: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """How far ETL job ``job`` has read ``source``: ``state`` holds processed files or a key value."""
+
+    job: str
+    source: str
+    state: dict[str, Any]
+    run_id: int | None = None
+    updated_at: datetime | None = None

@@ -357,6 +357,21 @@ class PartitionOps(CatalogBase):
             if token is None:
                 return
 
+    def partition_signature(self, database: str, table: str) -> tuple[int, int, str]:
+        """(count, newest id, latest update): changes whenever partitions are added, removed or
+        updated, so a cache of the partitions (Spark's session catalog) knows when to refresh."""
+
+        def run(session: Session) -> tuple[int, int, str]:
+            ctx = self._table_row(session, database, table)
+            count, last_id, last_update = session.execute(
+                select(
+                    func.count(), func.max(PartitionRow.id), func.max(PartitionRow.updated_at)
+                ).where(PartitionRow.table_id == ctx.id)
+            ).one()
+            return int(count), int(last_id or 0), str(last_update)
+
+        return self._read(run)
+
     def count_partitions(self, database: str, table: str, expression: str | None = None) -> int:
         def run(session: Session) -> int:
             ctx = self._context(session, database, table)
