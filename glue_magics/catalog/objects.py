@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +49,19 @@ class TableDefinition:
         data["partition_keys"] = [c.to_dict() for c in self.partition_keys]
         return data
 
+    def same_but_counts(self, other: TableDefinition) -> bool:
+        """Equal but for the counts Glue keeps in parameters (recordCount, sizeKey, ...): counts
+        change with every write and alone do not make a new table version."""
+
+        def strip(d: TableDefinition) -> dict[str, str]:
+            return {k: v for k, v in d.parameters.items() if k not in COUNT_PARAMETERS}
+
+        return replace(self, parameters=strip(self)) == replace(other, parameters=strip(other))
+
+    def as_arguments(self) -> dict[str, Any]:
+        """Keyword arguments for ``Catalog.create_table`` / ``update_table``."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TableDefinition:
         known = {f.name for f in fields(cls)}
@@ -59,6 +72,7 @@ class TableDefinition:
 
 
 DEFINITION_FIELDS = tuple(f.name for f in fields(TableDefinition))
+COUNT_PARAMETERS = frozenset({"objectCount", "sizeKey", "recordCount", "averageRecordSize"})
 
 
 @dataclass(frozen=True)

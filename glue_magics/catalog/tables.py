@@ -163,8 +163,7 @@ class TableOps(CatalogBase):
                 raise AlreadyExistsError(f"table {db.name}.{name} already exists")
             final = definition
             if final.location is None and final.table_type != "VIRTUAL_VIEW":
-                base = db.location_uri or str(self.settings.warehouse / db.name)
-                final = replace(final, location=f"{base.rstrip('/')}/{name}")
+                final = replace(final, location=self._default_location(db, name))
             now = utcnow()
             row = TableRow(
                 database_id=db.id,
@@ -185,6 +184,16 @@ class TableOps(CatalogBase):
             return self._to_table(db.name, row)
 
         return self._write(run)
+
+    def _default_location(self, db: DatabaseRow, table: str) -> str:
+        base = db.location_uri or str(self.settings.warehouse / db.name)
+        return f"{base.rstrip('/')}/{table}"
+
+    def default_table_location(self, database: str, table: str) -> str:
+        """Where a new table goes without an explicit location: under its database's location, or
+        in the warehouse, ``$GLUE_MAGICS_HOME/warehouse/<db>/<table>``."""
+        name = normalize_name(table, "table name")
+        return self._read(lambda s: self._default_location(self._database_row(s, database), name))
 
     def get_table(self, database: str, name: str) -> Table:
         def run(session: Session) -> Table:

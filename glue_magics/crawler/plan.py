@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from glue_magics.catalog import Catalog
 from glue_magics.catalog.objects import Column, Partition, Table, TableDefinition
@@ -46,11 +45,11 @@ class CrawlPlan:
         """Make every change; the caller wraps this in one catalog transaction."""
         db = self.database
         for name, definition, partitions in self.creates:
-            catalog.create_table(db, name, **_fields(definition))
+            catalog.create_table(db, name, **definition.as_arguments())
             if partitions:
                 catalog.batch_create_partitions(db, name, partitions)
         for name, definition, version in self.updates + self.deprecations:
-            catalog.update_table(db, name, expected_version=version, **_fields(definition))
+            catalog.update_table(db, name, expected_version=version, **definition.as_arguments())
         for name, partitions in self.partition_adds.items():
             catalog.batch_create_partitions(db, name, partitions)
         for name, partitions in self.partition_updates.items():
@@ -59,23 +58,6 @@ class CrawlPlan:
             catalog.batch_delete_partitions(db, name, values)
         for name in self.deletions:
             catalog.delete_table(db, name)
-
-
-def _fields(definition: TableDefinition) -> dict[str, Any]:
-    return {
-        "columns": definition.columns,
-        "partition_keys": definition.partition_keys,
-        "location": definition.location,
-        "classification": definition.classification,
-        "input_format": definition.input_format,
-        "output_format": definition.output_format,
-        "serde_library": definition.serde_library,
-        "serde_parameters": definition.serde_parameters,
-        "parameters": definition.parameters,
-        "table_type": definition.table_type,
-        "description": definition.description,
-        "owner": definition.owner,
-    }
 
 
 def file_definition(plan: TablePlan, crawler: str) -> TableDefinition:
@@ -198,7 +180,7 @@ class Planner:
         )
         # What people wrote by hand survives a crawl: description and owner.
         wanted = replace(definition, columns=columns, description=old.description, owner=old.owner)
-        if _same_ignoring_counts(old, wanted):
+        if old.same_but_counts(wanted):
             return
         changed = _column_changes(old.columns, wanted.columns)
         detail = "; ".join(changed or ["table properties"]) + (
@@ -266,15 +248,3 @@ class Planner:
             elif behavior == "log":
                 self.note("log", name, "its data is gone; kept (--delete-behavior log)")
         return self.plan
-
-
-_COUNTS = {"objectCount", "sizeKey", "recordCount", "averageRecordSize"}
-
-
-def _same_ignoring_counts(old: TableDefinition, new: TableDefinition) -> bool:
-    """Counts change with every new file; they alone do not make a new table version."""
-
-    def strip(d: TableDefinition) -> TableDefinition:
-        return replace(d, parameters={k: v for k, v in d.parameters.items() if k not in _COUNTS})
-
-    return strip(old) == strip(new)
