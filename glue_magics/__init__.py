@@ -21,6 +21,13 @@ def load_ipython_extension(ipython: Any) -> None:
     register(ipython)
 
 
+def table(name: str) -> Any:
+    """A catalog table as a Spark DataFrame, on the kernel's managed session."""
+    from glue_magics.spark.tables import table as spark_table
+
+    return spark_table(name)
+
+
 def __getattr__(name: str) -> Any:
     if name == "Catalog":
         from glue_magics.catalog import Catalog
@@ -29,4 +36,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'glue_magics' has no attribute {name!r}")
 
 
-__all__ = ["Catalog", "__version__", "load_ipython_extension"]
+__all__ = ["Catalog", "__version__", "load_ipython_extension", "table"]

@@ -20,6 +20,7 @@ from glue_magics.errors import GlueMagicsError
 def build_parser() -> CommandParser:
     from glue_magics.commands.catalog import add_catalog_commands
     from glue_magics.commands.crawl import add_crawl_arguments
+    from glue_magics.commands.etl import add_etl_subcommands
 
     parser = CommandParser(
         prog="glue-magics", description="AWS Glue, re-created for Jupyter and the shell."
@@ -38,6 +39,12 @@ def build_parser() -> CommandParser:
         "crawl", help="crawl files, data lakes and databases into the catalog"
     )
     add_crawl_arguments(crawl)
+    etl = groups.add_parser("etl", help="ETL runs and job bookmarks")
+    add_etl_subcommands(
+        etl.add_subparsers(
+            dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
+        )
+    )
     add_catalog_commands(
         catalog.add_subparsers(
             dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
@@ -75,6 +82,10 @@ def _run(catalog: Any, args: argparse.Namespace) -> Any:
 
         progress = TerminalProgress() if sys.stderr.isatty() else NoProgress()
         return run_crawl_command(catalog, args, progress)
+    if args.group == "etl":
+        from glue_magics.commands.etl import run_etl_command
+
+        return run_etl_command(catalog, args)
     from glue_magics.commands.catalog import run_catalog_command
 
     return run_catalog_command(catalog, args)

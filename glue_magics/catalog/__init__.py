@@ -1,6 +1,6 @@
 """The Data Catalog store: Glue's object model in SQLite or PostgreSQL."""
 
-from glue_magics.catalog.api import Catalog
+from glue_magics.catalog.api import Catalog, open_catalog
 from glue_magics.catalog.objects import (
     Column,
     ColumnStatistics,
@@ -34,4 +34,5 @@ __all__ = [
     "TableDefinition",
     "TableVersion",
     "VersionDiff",
+    "open_catalog",
 ]

@@ -64,3 +64,18 @@ class Catalog(
 
     def __repr__(self) -> str:
         return f"Catalog({self.url!r})"
+
+
+_open: dict[Settings, Catalog] = {}
+
+
+def open_catalog(
+    url: str | None = None, *, warehouse: str | os.PathLike[str] | None = None
+) -> Catalog:
+    """The process's catalog for these settings, opened once and shared (magics, ``table()``)."""
+    settings = Settings.resolve(url, warehouse=warehouse)
+    if settings not in _open:
+        _open[settings] = Catalog(
+            settings.catalog_url, home=settings.home, warehouse=settings.warehouse
+        )
+    return _open[settings]

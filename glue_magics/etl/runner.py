@@ -233,6 +233,9 @@ class EtlRun:
     def run(self) -> EtlResult:
         spec = self.spec
         started = time.monotonic()
+        from glue_magics.spark.sql import quiet_query_errors
+
+        quiet_query_errors()
         run = self.catalog.start_run("etl", spec.job_name, target=spec.target.name)
         result = EtlResult(spec.job_name, spec.target.name, spec.mode, run.id)
         staged: commit.StagedWrite | None = None
@@ -322,7 +325,12 @@ class EtlRun:
             writer = writer.option("header", True)
         if keys:
             writer = writer.partitionBy(*[k.name for k in keys])
-        writer.save(staging)
+        try:
+            writer.save(staging)
+        except BaseException:
+            if fs.exists(staging):  # what the failed job left behind
+                fs.rm(staging, recursive=True)
+            raise
         return commit.collect_staged(fs, path, staging, self.spec.mode)
 
     def _read_staged(

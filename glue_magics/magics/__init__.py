@@ -8,8 +8,11 @@ from typing import Any
 from glue_magics.errors import GlueMagicsError
 from glue_magics.magics.catalog import CatalogMagics
 from glue_magics.magics.crawl import CrawlMagics
+from glue_magics.magics.etl import EtlMagics
+from glue_magics.magics.session import SessionMagics
+from glue_magics.magics.sql import SqlMagics
 
-MAGICS = (CatalogMagics, CrawlMagics)
+MAGICS = (CatalogMagics, CrawlMagics, SessionMagics, SqlMagics, EtlMagics)
 
 
 def _one_line_error(

@@ -10,11 +10,7 @@ from IPython.core.magic import Magics
 from traitlets import Unicode
 
 from glue_magics.commands import CommandParser
-from glue_magics.config import Settings
 from glue_magics.display import Result
-
-# One open catalog per configuration, shared by the kernel's magics.
-_catalogs: dict[Settings, Any] = {}
 
 
 def output_option() -> argparse.ArgumentParser:
@@ -43,14 +39,13 @@ class GlueMagics(Magics):
 
     def open_catalog(self) -> Any:
         """The kernel's catalog, opened on first use (keeps ``%load_ext`` fast)."""
-        settings = Settings.resolve(self.catalog_url, warehouse=self.warehouse)
-        if settings not in _catalogs:
-            from glue_magics.catalog import Catalog
+        from glue_magics.catalog import open_catalog
 
-            _catalogs[settings] = Catalog(
-                settings.catalog_url, home=settings.home, warehouse=settings.warehouse
-            )
-        return _catalogs[settings]
+        return open_catalog(self.catalog_url, warehouse=self.warehouse)
+
+    def in_notebook(self) -> bool:
+        """A kernel with a front-end that renders widgets (not a terminal IPython)."""
+        return type(self.shell).__name__ == "ZMQInteractiveShell"
 
     @staticmethod
     def parse(parser: CommandParser, line: str) -> argparse.Namespace:

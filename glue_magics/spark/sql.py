@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from glue_magics.spark.catalog_bridge import CatalogBridge
+
+
+def quiet_query_errors() -> None:
+    """PySpark logs every failed query as a multi-line JSON record on stderr; the user gets our
+    one-line error instead."""
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
 
 
 class SparkQueryError(GlueMagicsError):
@@ -107,6 +114,7 @@ def run_sql(
     if limit < 1:
         raise InvalidInputError(f"--limit must be at least 1, got {limit}")
     text, args = bind_parameters(sql, namespace or {})
+    quiet_query_errors()
     bridge.ensure_sql(spark, text)
     try:
         df = spark.sql(text, args=args or None)

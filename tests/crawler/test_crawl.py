@@ -12,8 +12,7 @@ from glue_magics.catalog import Catalog
 from glue_magics.crawler.options import CrawlOptions
 from glue_magics.crawler.run import crawl, recrawl
 from glue_magics.errors import ConcurrentModificationError, EntityNotFoundError, InvalidInputError
-
-from .conftest import write_parquet
+from tests.lake import write_parquet
 
 
 def names(catalog: Catalog, database: str = "raw") -> list[str]:
