@@ -59,6 +59,9 @@ def build_cell_parser(parents: list[argparse.ArgumentParser] | None = None) -> C
         "--job", metavar="NAME", help="the job the bookmarks belong to (default: the target)"
     )
     parser.add_argument("--jdbc-table", metavar="SCHEMA.TABLE", help="the table of a jdbc: target")
+    parser.add_argument(
+        "--secret-ref", help="a JDBC target's password: env:VAR or keyring:SERVICE/USER"
+    )
     return parser
 
 
@@ -76,6 +79,7 @@ def spec_from(args: argparse.Namespace, body: str) -> EtlSpec:
         schema_evolution=args.schema_evolution,
         job=args.job,
         jdbc_table=args.jdbc_table,
+        secret_ref=args.secret_ref,
     )
 
 

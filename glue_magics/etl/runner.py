@@ -231,54 +231,20 @@ class EtlRun:
         return (evolve(existing.columns, data) if problems else existing.columns), problems
 
     def run(self) -> EtlResult:
-        spec = self.spec
-        started = time.monotonic()
         from glue_magics.spark.sql import quiet_query_errors
 
+        spec = self.spec
+        started = time.monotonic()
         quiet_query_errors()
         run = self.catalog.start_run("etl", spec.job_name, target=spec.target.name)
         result = EtlResult(spec.job_name, spec.target.name, spec.mode, run.id)
-        staged: commit.StagedWrite | None = None
         try:
             if spec.target.kind == "jdbc":
-                raise InvalidInputError("JDBC targets are not supported yet")
-            existing = self._existing()
-            df = self.transform()
-            all_columns = columns_of(df.schema)
-            keys = tuple(c for k in spec.partition_by for c in all_columns if c.name == k)
-            data = tuple(c for c in all_columns if c.name not in spec.partition_by)
-            columns, result.schema_changes = self._plan_table(existing, data, keys)
-            location = self._location(existing)
-            staged = self._write(df, location, data, keys, run.id)
-            rows, stats = compute(self._read_staged(staged, data, keys), (*data, *keys))
-            result.rows_written = rows
-            result.files_written = len(staged.files)
-            result.bytes_written = staged.bytes
-            result.partitions_written = [
-                commit.partition_values(p, spec.partition_by) for p in staged.partitions
-            ]
-            result.new_files_read = dict(self.new_files)
-            staged.apply()
-            try:
-                with self.catalog.transaction():
-                    if spec.target.kind == "table":
-                        self._update_catalog(existing, columns, keys, location, result, stats)
-                    for source in spec.sources:
-                        self.catalog.add_lineage(
-                            source.name, spec.target.name, run_id=run.id, code_hash=code_hash(spec)
-                        )
-                    for source_name, state in self.bookmarks.items():
-                        self.catalog.set_bookmark(spec.job_name, source_name, state, run_id=run.id)
-                    result.seconds = time.monotonic() - started
-                    self.catalog.finish_run(run.id, "SUCCEEDED", metrics=result.metrics())
-            except BaseException:
-                staged.rollback()
-                raise
-            staged.cleanup()
+                self._run_jdbc(result, started)
+            else:
+                self._run_files(result, started)
             return result
         except BaseException as exc:
-            if staged is not None:
-                staged.cleanup()
             result.state = "FAILED"
             result.seconds = time.monotonic() - started
             error = self._error(exc)
@@ -286,6 +252,68 @@ class EtlRun:
             if error is exc:
                 raise
             raise error from None
+
+    def _record(self, result: EtlResult, started: float) -> None:
+        """Lineage, bookmarks and the run's end: inside the caller's catalog transaction."""
+        spec = self.spec
+        for source in spec.sources:
+            self.catalog.add_lineage(
+                source.name, spec.target.name, run_id=result.run_id, code_hash=code_hash(spec)
+            )
+        for source_name, state in self.bookmarks.items():
+            self.catalog.set_bookmark(spec.job_name, source_name, state, run_id=result.run_id)
+        result.new_files_read = dict(self.new_files)
+        result.seconds = time.monotonic() - started
+        self.catalog.finish_run(result.run_id, "SUCCEEDED", metrics=result.metrics())
+
+    def _run_files(self, result: EtlResult, started: float) -> None:
+        spec = self.spec
+        existing = self._existing()
+        df = self.transform()
+        all_columns = columns_of(df.schema)
+        keys = tuple(c for k in spec.partition_by for c in all_columns if c.name == k)
+        data = tuple(c for c in all_columns if c.name not in spec.partition_by)
+        columns, result.schema_changes = self._plan_table(existing, data, keys)
+        location = self._location(existing)
+        staged = self._write(df, location, data, keys, result.run_id)
+        try:
+            rows, stats = compute(self._read_staged(staged, data, keys), (*data, *keys))
+            result.rows_written = rows
+            result.files_written = len(staged.files)
+            result.bytes_written = staged.bytes
+            result.partitions_written = [
+                commit.partition_values(p, spec.partition_by) for p in staged.partitions
+            ]
+            staged.apply()
+            try:
+                with self.catalog.transaction():
+                    if spec.target.kind == "table":
+                        self._update_catalog(existing, columns, keys, location, result, stats)
+                    self._record(result, started)
+            except BaseException:
+                staged.rollback()
+                raise
+        finally:
+            staged.cleanup()
+
+    def _run_jdbc(self, result: EtlResult, started: float) -> None:
+        from glue_magics.catalog.connections import resolve_secret_ref
+        from glue_magics.etl import jdbc_target
+
+        spec = self.spec
+        assert spec.target.url and spec.target.jdbc_table
+        password = resolve_secret_ref(spec.secret_ref) if spec.secret_ref else None
+        target = jdbc_target.parse_target(spec.target.url, spec.target.jdbc_table, password)
+        df = self.transform()
+        staged = jdbc_target.StagedTable(target, spec.mode)
+        try:
+            staged.write(df)
+        except BaseException:
+            staged.drop()
+            raise
+        with staged.swap() as rows, self.catalog.transaction():
+            result.rows_written = rows
+            self._record(result, started)
 
     def _error(self, exc: BaseException) -> BaseException:
         from glue_magics.spark.sql import spark_error

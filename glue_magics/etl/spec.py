@@ -58,6 +58,7 @@ class EtlSpec:
     bookmark_key: str | None = None
     schema_evolution: bool = False
     job: str = ""  # the bookmarks' owner; defaults to the target's name
+    secret_ref: str | None = None  # a JDBC target's password: env:VAR or keyring:SERVICE/USER
     options: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -99,6 +100,7 @@ def make_spec(
     schema_evolution: bool = False,
     job: str | None = None,
     jdbc_table: str | None = None,
+    secret_ref: str | None = None,
 ) -> EtlSpec:
     """Check every option; each problem is a one-line InvalidInputError."""
     if not body.strip():
@@ -127,6 +129,10 @@ def make_spec(
     parsed_target = parse_target(target, jdbc_table)
     if parsed_target.kind == "jdbc" and (keys or mode == "overwrite-partitions"):
         raise InvalidInputError("a JDBC target takes no --partition-by")
+    if secret_ref is not None:
+        from glue_magics.catalog.connections import check_secret_ref
+
+        check_secret_ref(secret_ref)
     return EtlSpec(
         sources=parsed,
         target=parsed_target,
@@ -139,4 +145,5 @@ def make_spec(
         bookmark_key=bookmark_key,
         schema_evolution=schema_evolution,
         job=normalize_name(job, "job name") if job else "",
+        secret_ref=secret_ref,
     )

@@ -256,3 +256,43 @@ def test_etl_magic_runs_and_bookmarks(spark, cat: Catalog) -> None:  # type: ign
         assert shell.run_line_magic("etl", "bookmarks").rows == []
     finally:
         magics.catalog_url = None
+
+
+JDBC_JAR = Path("/usr/share/java/postgresql.jar")
+
+
+@pytest.mark.postgres
+def test_jdbc_target_on_postgresql(
+    spark, cat: Catalog, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    if JDBC_JAR.name not in spark.conf.get("spark.jars", ""):
+        pytest.skip(
+            f"the Spark session has no PostgreSQL JDBC driver ({JDBC_JAR} is installed by ./dev test)"
+        )
+    url = sa.make_url(pg_url)
+    jdbc = f"jdbc:postgresql://{url.host}:{url.port}/{url.database}?user={url.username}"
+    monkeypatch.setenv("PG_TEST_PASSWORD", "unused-with-trust-auth")
+    options = dict(
+        sources=["o=raw.orders"],
+        target=jdbc,
+        jdbc_table="public.daily",
+        secret_ref="env:PG_TEST_PASSWORD",
+    )
+    first = etl(spark, cat, "SELECT dt, count(*) AS n FROM o GROUP BY dt", **options)
+    assert first.rows_written == 3
+    again = etl(spark, cat, "SELECT dt, count(*) AS n FROM o GROUP BY dt", mode="append", **options)
+    assert again.rows_written == 3
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM public.daily")).scalar_one() == 6
+        tables = set(sa.inspect(conn).get_table_names(schema="public"))
+    assert tables == {"daily"}  # no staging table left
+    with pytest.raises(Exception, match=r"assert_true|failed"):
+        etl(spark, cat, "SELECT dt, assert_true(false) AS n FROM o", **options)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM public.daily")).scalar_one() == 6
+        assert set(sa.inspect(conn).get_table_names(schema="public")) == {"daily"}
+    engine.dispose()
+    assert cat.get_lineage(f"{jdbc}#public.daily")["upstream"][0].source == "raw.orders"
