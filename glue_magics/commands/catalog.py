@@ -51,6 +51,10 @@ def add_catalog_commands(
     p.add_argument("--limit", type=int, default=100)
     p = sub("versions", "List a table's versions, newest first.")
     p.add_argument("table", metavar="DB.TABLE")
+    p = sub(
+        "lineage", "Show which tables a table was written from, and which were written from it."
+    )
+    p.add_argument("table", metavar="DB.TABLE")
     p = sub("diff", "Show what changed between two versions of a table.")
     p.add_argument("table", metavar="DB.TABLE")
     p.add_argument("old", type=int, metavar="V1")
@@ -287,6 +291,27 @@ def _diff(catalog: Catalog, args: argparse.Namespace) -> Result:
         rows=rows,
         data=asdict(diff),
         footer=None if rows else "no differences",
+    )
+
+
+@command("lineage")
+def _lineage(catalog: Catalog, args: argparse.Namespace) -> Result:
+    db, name = split_table_name(args.table)
+    qualified = f"{db}.{name}"
+    edges = catalog.get_lineage(qualified)
+    rows = [
+        ["upstream", e.source, e.run_id, e.created_at, (e.code_hash or "")[:12]]
+        for e in edges["upstream"]
+    ]
+    rows += [
+        ["downstream", e.target, e.run_id, e.created_at, (e.code_hash or "")[:12]]
+        for e in edges["downstream"]
+    ]
+    return TableResult(
+        title=f"lineage of {qualified}",
+        columns=["direction", "table", "run", "when", "code"],
+        rows=rows,
+        data={k: [asdict(e) for e in v] for k, v in edges.items()},
     )
 
 

@@ -369,10 +369,14 @@ class EtlRun:
         schema = StructType()
         for c in (*data, *keys):
             schema.add(c.name, _parse_datatype_string(c.type))
+        if not staged.files:
+            return self.spark.createDataFrame([], schema)
         reader = self.spark.read.format(self.spec.format).schema(schema)
         if self.spec.format == "csv":
             reader = reader.option("header", True)
-        return reader.load(staged.staging)
+        # The written files by name: Spark skips folders whose names start with '.', like staging's.
+        files = [f"{staged.staging}/{f.relative}" for f in staged.files]
+        return reader.option("basePath", staged.staging).load(files)
 
     def _update_catalog(
         self,
