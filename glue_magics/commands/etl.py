@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 from glue_magics.catalog import Catalog
@@ -159,19 +160,7 @@ def run_etl_command(catalog: Catalog, args: argparse.Namespace) -> Result:
                 ]
                 for r in runs
             ],
-            data=[
-                {
-                    "id": r.id,
-                    "job": r.name,
-                    "target": r.target,
-                    "state": r.state,
-                    "started_at": r.started_at,
-                    "ended_at": r.ended_at,
-                    "metrics": r.metrics,
-                    "error": r.error,
-                }
-                for r in runs
-            ],
+            data=[asdict(r) for r in runs],
         )
     if args.command == "bookmarks":
         marks = catalog.list_bookmarks(args.job)
@@ -188,16 +177,7 @@ def run_etl_command(catalog: Catalog, args: argparse.Namespace) -> Result:
                 ]
                 for b in marks
             ],
-            data=[
-                {
-                    "job": b.job,
-                    "source": b.source,
-                    "state": b.state,
-                    "run_id": b.run_id,
-                    "updated_at": b.updated_at,
-                }
-                for b in marks
-            ],
+            data=[asdict(b) for b in marks],
         )
     count = catalog.reset_bookmarks(args.job)
     return MessageResult(f"reset {count} bookmark(s) of job {args.job}")

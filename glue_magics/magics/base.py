@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 from IPython.core.magic import Magics
@@ -20,6 +21,18 @@ def output_option() -> argparse.ArgumentParser:
         "-o", "--output", metavar="VAR", help="store the result as a pandas DataFrame in VAR"
     )
     return parent
+
+
+def subcommand_parser(
+    prog: str, description: str, add_commands: Callable[..., None]
+) -> CommandParser:
+    """A magic's parser of subcommands, each with ``-o VAR``."""
+    parser = CommandParser(prog=prog, description=description)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
+    )
+    add_commands(subparsers, parents=[output_option()])
+    return parser
 
 
 class GlueMagics(Magics):

@@ -6,18 +6,15 @@ from IPython.core.magic import line_magic, magics_class
 
 from glue_magics.commands import CommandParser, HelpShown
 from glue_magics.display import Result
-from glue_magics.magics.base import GlueMagics, output_option
+from glue_magics.magics.base import GlueMagics, subcommand_parser
 
 
 def build_parser() -> CommandParser:
     from glue_magics.commands.catalog import add_catalog_commands
 
-    parser = CommandParser(prog="%catalog", description="Browse and manage the Data Catalog.")
-    subparsers = parser.add_subparsers(
-        dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
+    return subcommand_parser(
+        "%catalog", "Browse and manage the Data Catalog.", add_catalog_commands
     )
-    add_catalog_commands(subparsers, parents=[output_option()])
-    return parser
 
 
 @magics_class

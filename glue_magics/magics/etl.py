@@ -8,18 +8,13 @@ from IPython.core.magic import line_cell_magic, magics_class
 
 from glue_magics.commands import CommandParser, HelpShown
 from glue_magics.display import Result
-from glue_magics.magics.base import GlueMagics, output_option
+from glue_magics.magics.base import GlueMagics, output_option, subcommand_parser
 
 
 def build_line_parser() -> CommandParser:
     from glue_magics.commands.etl import add_etl_subcommands
 
-    parser = CommandParser(prog="%etl", description="ETL runs and job bookmarks.")
-    subparsers = parser.add_subparsers(
-        dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
-    )
-    add_etl_subcommands(subparsers, parents=[output_option()])
-    return parser
+    return subcommand_parser("%etl", "ETL runs and job bookmarks.", add_etl_subcommands)
 
 
 @magics_class
