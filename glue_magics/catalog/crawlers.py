@@ -134,17 +134,27 @@ class CrawlerOps(CatalogBase):
 
         def run(session: Session) -> dict[str, StoredFile]:
             row = self._crawler_row(session, name)
+            files = session.execute(
+                select(
+                    CrawlerFileRow.path,
+                    CrawlerFileRow.size,
+                    CrawlerFileRow.mtime,
+                    CrawlerFileRow.etag,
+                    CrawlerFileRow.schema_hash,
+                ).where(CrawlerFileRow.crawler_id == row.id)
+            ).all()
+            # Few distinct results for many files: fetch each once, share it between files.
+            hashes = list({f.schema_hash for f in files})
             schemas: dict[str, dict[str, Any]] = {}
-            result = {}
-            query = (
-                select(CrawlerFileRow, CrawlerSchemaRow.schema)
-                .join(CrawlerSchemaRow, CrawlerSchemaRow.hash == CrawlerFileRow.schema_hash)
-                .where(CrawlerFileRow.crawler_id == row.id)
-            )
-            for file, schema in session.execute(query):
-                shared = schemas.setdefault(file.schema_hash, schema)
-                result[file.path] = StoredFile(file.path, file.size, file.mtime, file.etag, shared)
-            return result
+            for start in range(0, len(hashes), _CHUNK):
+                query = select(CrawlerSchemaRow.hash, CrawlerSchemaRow.schema).where(
+                    CrawlerSchemaRow.hash.in_(hashes[start : start + _CHUNK])
+                )
+                schemas.update((h, schema) for h, schema in session.execute(query))
+            return {
+                f.path: StoredFile(f.path, f.size, f.mtime, f.etag, schemas[f.schema_hash])
+                for f in files
+            }
 
         return self._read(run)
 

@@ -84,10 +84,17 @@ class CrawlResult:
 
 
 def schema_to_json(schema: FileSchema) -> dict[str, Any]:
-    data = asdict(schema)
-    data["columns"] = [c.to_dict() for c in schema.columns]
-    data["notes"] = list(schema.notes)
-    return data
+    # Written out by hand: dataclasses.asdict deep-copies, and it ran once per file.
+    return {
+        "classification": schema.classification,
+        "compression": schema.compression,
+        "columns": [c.to_dict() for c in schema.columns],
+        "parameters": dict(schema.parameters),
+        "record_count": schema.record_count,
+        "record_count_exact": schema.record_count_exact,
+        "error": schema.error,
+        "notes": list(schema.notes),
+    }
 
 
 def schema_from_json(data: dict[str, Any]) -> FileSchema:
@@ -154,6 +161,8 @@ class _Crawl:
 
         known_folders = {PurePosixPath(p).parent for p in self.state}
         entries: dict[str, tuple[FileInfo, FileSchema]] = {}
+        # Files of one table mostly share one stored result: decode each result once.
+        decoded: dict[int, FileSchema] = {}
         to_read: list[FileInfo] = []
         for file in listing.files:
             self.seen_paths.add(file.path)
@@ -166,7 +175,10 @@ class _Crawl:
             )
             if unchanged:
                 assert stored is not None
-                entries[file.path] = (file, schema_from_json(stored.schema))
+                key = id(stored.schema)
+                if key not in decoded:
+                    decoded[key] = schema_from_json(stored.schema)
+                entries[file.path] = (file, decoded[key])
             elif (
                 self.options.recrawl == "new-folders"
                 and PurePosixPath(file.path).parent in known_folders
