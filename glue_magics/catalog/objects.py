@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,10 @@ class Column:
     comment: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        data: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.comment is not None:
+            data["comment"] = self.comment
+        return data
 
 
 @dataclass(frozen=True)
