@@ -28,7 +28,10 @@ for i, day in enumerate(["2024-01-01", "2024-01-02", "2024-01-03"]):
 (lake / "customers" / "customers.csv").write_text("id,name,country\\n7,ana,PT\\n8,bo,SE\\n")""",
     ),
     ("code", "%crawl {lake} --database etl_raw --name etl_lake"),
-    ("md", "## Query the catalog with `%%sql`\n\nCatalog tables are registered in Spark on demand, with their partitions."),
+    (
+        "md",
+        "## Query the catalog with `%%sql`\n\nCatalog tables are registered in Spark on demand, with their partitions.",
+    ),
     (
         "code",
         """%%sql
