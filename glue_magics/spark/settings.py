@@ -253,6 +253,9 @@ def default_target(environ: Mapping[str, str]) -> Target:
     return Target(master=DEFAULT_MASTER)
 
 
+JDBC_JARS = ("/usr/share/java/postgresql.jar",)
+
+
 def default_conf(
     target: Target,
     *,
@@ -285,4 +288,9 @@ def default_conf(
     if is_loopback(master):
         conf["spark.driver.host"] = "127.0.0.1"
         conf["spark.driver.bindAddress"] = "127.0.0.1"
+    # JDBC drivers installed from the system's packages (Debian's libpostgresql-jdbc-java), so
+    # %%etl can write to databases without a Maven download.
+    jars = [jar for jar in JDBC_JARS if Path(jar).is_file()]
+    if jars:
+        conf["spark.jars"] = ",".join(jars)
     return conf

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,27 +13,14 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
+def spark() -> SparkSession:
+    """The managed session every Spark test shares (one JVM per test process)."""
+    from glue_magics.spark.session import manager
 
-    active = SparkSession.getActiveSession()
-    if active is not None:  # one JVM per test process
-        yield active
-        return
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("glue_magics-etl-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.adaptive.enabled", "false")  # tiny data: re-planning only costs time
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("OFF")
-    yield session
-    session.stop()
+    if not manager.is_active():
+        manager.use_master("local[2]")
+        manager.configure(**{"spark.ui.enabled": "false", "spark.sql.session.timeZone": "UTC"})
+    return manager.session()
 
 
 Frame = Callable[[Sequence[Mapping[str, Any]], str], "DataFrame"]

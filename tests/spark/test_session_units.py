@@ -204,6 +204,8 @@ def test_defaults_for_local_cluster_and_connect(tmp_path: Path) -> None:
         settings.Target(master="local[*]"), warehouse=tmp_path, environ={}, cpu_count=2,
         memory_bytes=16 * settings.GIB,
     )  # fmt: skip
+    jars = local.pop("spark.jars", None)  # the system's JDBC drivers, where installed
+    assert jars == (",".join(j for j in settings.JDBC_JARS if Path(j).is_file()) or None)
     assert local == {
         "spark.app.name": "glue_magics",
         "spark.driver.bindAddress": "127.0.0.1",
