@@ -1127,7 +1127,7 @@ def machine_info(ours_sides: list[Side]) -> str:
     return "\n".join(lines)
 
 
-START, END = "<!-- results:start -->", "<!-- results:end -->"
+START, END = "<!-- catalog-results:start -->", "<!-- catalog-results:end -->"
 LOAD_AT_START = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
