@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from glue_magics.spark.errors import SparkSessionError
+from glue_magics.spark.settings import remote_address
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -27,6 +28,7 @@ CONNECT_MODULES = {
 @dataclass
 class ConnectRun:
     spark: SparkSession
+    url: str
     app_id: str | None
     version: str
     not_applied: list[str]  # configuration keys the server kept (static, fixed at its start)
@@ -74,7 +76,11 @@ def start(url: str, conf: Mapping[str, str]) -> ConnectRun:
             os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
         raise
     return ConnectRun(
-        spark=cast("SparkSession", session), app_id=app_id, version=version, not_applied=not_applied
+        spark=cast("SparkSession", session),
+        url=url,
+        app_id=app_id,
+        version=version,
+        not_applied=not_applied,
     )
 
 
@@ -95,15 +101,29 @@ def apply_conf(session: Any, conf: Mapping[str, str]) -> list[str]:
 
 
 def problem(run: ConnectRun) -> str | None:
+    """Why the session is unusable: closed, or its server gone (pyspark would retry for minutes)."""
+    from glue_magics.spark._net import unreachable
+
     spark: Any = run.spark
     try:
-        return "outside glue_magics" if spark.is_stopped else None
+        if spark.is_stopped:
+            return "outside glue_magics"
     except Exception:
         return "client closed"
+    host, port = remote_address(run.url)
+    reason = unreachable(host, port, timeout=2.0)
+    return f"server unreachable: {reason}" if reason else None
 
 
-def stop(spark: Any) -> None:
+def stop(spark: Any, *, alive: bool = True) -> None:
     """Release the server-side session and close the channel (the server keeps running)."""
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
+    with contextlib.suppress(Exception):
+        if alive:  # a few quick tries, not pyspark's minutes of retries
+            spark.client.set_retry_policies([DefaultPolicy(max_retries=2, max_backoff=1000)])
+        else:  # nothing to release on a server that is gone
+            spark.release_session_on_close = False
     with contextlib.suppress(Exception):
         spark.stop()
     os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)

@@ -467,7 +467,7 @@ class SessionManager:
             elif run.connect is not None:
                 from glue_magics.spark import _connect
 
-                _connect.stop(run.connect.spark)
+                _connect.stop(run.connect.spark, alive=alive)
         finally:
             self._changed.notify_all()
 

@@ -221,8 +221,14 @@ def standalone_master_url(standalone_master: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="session")
-def connect_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def connect_server_url(connect_server: dict[str, Any]) -> str:
     """sc://127.0.0.1:PORT of a Spark Connect server (local[2]) started with sbin/start-connect-server.sh."""
+    return str(connect_server["url"])
+
+
+@pytest.fixture(scope="session")
+def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A Spark Connect server on local[2]: {'url', 'pid'} (a test may kill it: it runs last)."""
     java_or_skip()
     root = tmp_path_factory.mktemp("connect")
     env = daemon_env(root)
@@ -247,6 +253,6 @@ def connect_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
             lambda: pid_alive(pid),
             logs[0] if logs else None,
         )
-        yield f"sc://127.0.0.1:{port}"
+        yield {"url": f"sc://127.0.0.1:{port}", "pid": pid}
     finally:
         stop_pid(pid)

@@ -7,6 +7,7 @@ manager is set back to the shared local configuration (it starts again on the ne
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,9 +16,9 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from glue_magics.spark import get_spark, manager
-from glue_magics.spark.errors import SessionRunningError
+from glue_magics.spark.errors import SessionRunningError, SparkSessionError
 
-from .conftest import LOCAL_MASTER, master_json
+from .conftest import LOCAL_MASTER, master_json, port_open, stop_pid
 
 pytestmark = pytest.mark.spark_session_late(order=2)
 
@@ -103,3 +104,27 @@ def test_connect_server(
     assert spark.is_stopped
     assert "SPARK_CONNECT_MODE_ENABLED" not in os.environ
     assert fields(ipython.run_line_magic("session", ""))["state"] == "stopped (by request)"
+
+
+def test_connect_server_going_away(
+    ipython: InteractiveShell, connect_server: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The next use says so in one line within seconds (pyspark alone retries for minutes)."""
+    manager.stop()
+    manager.use_remote(connect_server["url"])
+    spark = get_spark()  # a new server-side session on the same server
+    assert spark.range(3).count() == 3
+    stop_pid(connect_server["pid"])  # the last use of the server in this run
+    assert not port_open(int(connect_server["url"].rsplit(":", 1)[1]))
+    started = time.monotonic()
+    with pytest.raises(SparkSessionError) as err:
+        get_spark()
+    assert time.monotonic() - started < 30
+    assert str(err.value) == (
+        f"cannot reach the Spark Connect server at {connect_server['url']} "
+        "(connection refused): is it running?"
+    )
+    status = manager.status()
+    assert status.state == "stopped"
+    assert status.stop_reason == "server unreachable: connection refused"
+    assert "SPARK_CONNECT_MODE_ENABLED" not in os.environ
