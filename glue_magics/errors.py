@@ -25,3 +25,7 @@ class ConcurrentModificationError(GlueMagicsError):
 
 class ExpressionError(InvalidInputError):
     """A partition expression could not be parsed or names an unknown partition key."""
+
+
+class StoreUnavailableError(GlueMagicsError):
+    """The catalog store cannot be reached or opened (server down, wrong host or port, no access)."""

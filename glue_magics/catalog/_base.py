@@ -8,12 +8,19 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from glue_magics.catalog.models import CatalogState, DatabaseRow, TableRow
 from glue_magics.catalog.names import normalize_name
 from glue_magics.catalog.objects import Table, TableDefinition
-from glue_magics.catalog.store import read_session, retry_busy, write_session
+from glue_magics.catalog.store import (
+    is_connection_error,
+    read_session,
+    retry_busy,
+    unavailable_error,
+    write_session,
+)
 from glue_magics.config import Settings
 from glue_magics.errors import EntityNotFoundError
 
@@ -30,11 +37,21 @@ class CatalogBase:
         active = _active.get()
         return active[1] if active is not None and active[0] is self else None
 
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Turn "the PostgreSQL server went away" into a one-line StoreUnavailableError."""
+        try:
+            yield
+        except OperationalError as exc:
+            if self.engine.dialect.name != "postgresql" or not is_connection_error(exc):
+                raise
+            raise unavailable_error(self.engine.url, exc) from None
+
     def _read(self, fn: Callable[[Session], T]) -> T:
         session = self._open_transaction()
         if session is not None:
             return fn(session)
-        with read_session(self.engine) as session:
+        with self._reachable(), read_session(self.engine) as session:
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T]) -> T:
@@ -57,7 +74,8 @@ class CatalogBase:
             with write_session(self.engine) as session:
                 return run(session)
 
-        return retry_busy(attempt)
+        with self._reachable():
+            return retry_busy(attempt)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -68,7 +86,7 @@ class CatalogBase:
         if self._open_transaction() is not None:
             yield
             return
-        with write_session(self.engine) as session:
+        with self._reachable(), write_session(self.engine) as session:
             token = _active.set((self, session))
             try:
                 yield

@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 from glue_magics.catalog._base import CatalogBase
 from glue_magics.catalog.models import BookmarkRow, utcnow
 from glue_magics.catalog.objects import Bookmark
-from glue_magics.errors import EntityNotFoundError
+from glue_magics.catalog.validation import check_id, check_text, column_length
+from glue_magics.errors import EntityNotFoundError, InvalidInputError
+
+_JOB = column_length(BookmarkRow.job)
+_SOURCE = column_length(BookmarkRow.source)
 
 
 def _to_bookmark(row: BookmarkRow) -> Bookmark:
@@ -34,6 +38,13 @@ class BookmarkOps(CatalogBase):
     def set_bookmark(
         self, job: str, source: str, state: Mapping[str, Any], *, run_id: int | None = None
     ) -> Bookmark:
+        check_text(job, "job name", _JOB)
+        check_text(source, "bookmark source", _SOURCE)
+        if not isinstance(state, Mapping):
+            raise InvalidInputError(f"a bookmark state must be a mapping, got {state!r}")
+        if run_id is not None:
+            check_id(run_id, "run id")
+
         def run(session: Session) -> Bookmark:
             row = session.execute(
                 select(BookmarkRow).where(BookmarkRow.job == job, BookmarkRow.source == source)

@@ -7,6 +7,7 @@ A secret reference is ``env:VARIABLE`` (read from the environment when used) or
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 from sqlalchemy import delete, select
@@ -18,18 +19,22 @@ from glue_magics.catalog._base import CatalogBase
 from glue_magics.catalog.models import ConnectionRow
 from glue_magics.catalog.names import normalize_name
 from glue_magics.catalog.objects import Connection
-from glue_magics.catalog.validation import string_map
+from glue_magics.catalog.validation import check_text, column_length, string_map
 from glue_magics.errors import AlreadyExistsError, EntityNotFoundError, InvalidInputError
 
 CONNECTION_TYPES = frozenset({"JDBC", "SQLALCHEMY"})
+MAX_USERNAME_LENGTH = column_length(ConnectionRow.username)
+#: user:password@ before the host (jdbc:mysql://user:pw@host/db), and Oracle's user/password@.
+_JDBC_CREDENTIALS = re.compile(r"//[^/?#;@]*:[^/?#;@]*@|^jdbc:oracle:[^:]+:[^:@/]+/[^@]*@")
 
 
 def check_url(url: str) -> None:
-    """JDBC URLs (``jdbc:postgresql://host/db``) or SQLAlchemy URLs, without an embedded password."""
+    """JDBC URLs (``jdbc:postgresql://host/db``) or SQLAlchemy URLs, without an embedded password
+    (neither ``password=...`` nor ``user:password@host``)."""
     if not isinstance(url, str) or not url.strip():
         raise InvalidInputError("a connection needs a URL")
     if url.startswith("jdbc:"):
-        embedded = "password=" in url.lower()
+        embedded = "password=" in url.lower() or _JDBC_CREDENTIALS.search(url) is not None
     else:
         try:
             embedded = make_url(url).password is not None
@@ -45,13 +50,17 @@ def check_url(url: str) -> None:
 
 
 def check_secret_ref(ref: str | None) -> None:
+    """``env:VARIABLE`` or ``keyring:SERVICE/USER`` (both parts non-empty)."""
     if ref is None:
         return
+    if not isinstance(ref, str):
+        raise InvalidInputError(f"a secret reference must be a string, not {type(ref).__name__}")
     scheme, _, target = ref.partition(":")
+    service, slash, user = target.partition("/")
     if (
         scheme not in ("env", "keyring")
         or not target
-        or (scheme == "keyring" and "/" not in target)
+        or (scheme == "keyring" and not (service and slash and user))
     ):
         raise InvalidInputError(
             f"invalid secret reference {ref!r}: use env:VARIABLE or keyring:SERVICE/USER"
@@ -105,13 +114,15 @@ class ConnectionOps(CatalogBase):
         parameters: Mapping[str, str] | None = None,
     ) -> Connection:
         name = normalize_name(name, "connection name")
-        kind = connection_type.upper()
+        kind = connection_type.upper() if isinstance(connection_type, str) else ""
         if kind not in CONNECTION_TYPES:
             raise InvalidInputError(
                 f"invalid connection type {connection_type!r}: use {' or '.join(sorted(CONNECTION_TYPES))}"
             )
         check_url(url)
         check_secret_ref(secret_ref)
+        check_text(username, "connection username", MAX_USERNAME_LENGTH, optional=True)
+        check_text(description, "connection description", None, optional=True)
         params = string_map(parameters, "connection parameters")
 
         def run(session: Session) -> Connection:

@@ -1,10 +1,23 @@
-"""Glue's partition expression language, compiled to a SQL condition.
+r"""Glue's partition expression language, compiled to a SQL condition.
 
 Supported, as in Glue's GetPartitions: ``=  <>  !=  >  <  >=  <=``, ``AND``, ``OR``, ``NOT``, parentheses,
 ``IN (...)``, ``BETWEEN x AND y``, ``LIKE`` (``%`` and ``_``), ``IS [NOT] NULL``. Keys are partition keys
 (optionally in backticks); values are single-quoted strings (``''`` escapes a quote) or numbers.
 Like Glue, keys of type string, char, varchar, date, timestamp and the integer types can be compared;
-integer keys compare as numbers, the others as strings (ISO dates sort correctly as strings).
+integer keys compare as numbers (values must fit a bigint), the others as strings (ISO dates sort
+correctly as strings).
+
+Both backends give the same answer:
+
+* Strings compare by code point (byte order of UTF-8), whatever the server's collation: on PostgreSQL
+  ``<``, ``>``, ``<=``, ``>=`` and ``BETWEEN`` use ``COLLATE "C"``, which is what SQLite does anyway.
+  (``=``, ``<>`` and ``IN`` do not depend on the collation, and keep using the index.)
+* ``LIKE`` is case-sensitive, as in Hive and Glue: ``name LIKE 'a%'`` does not match ``Apple``.
+  ``%`` matches any run of characters and ``_`` any one character. As in Hive's ``LIKE``, a backslash
+  right before ``%`` or ``_`` makes it literal (``'100\%'`` matches ``100%``, ``'a\_b'`` matches
+  ``a_b``); any other backslash is an ordinary character (``'a\b'`` matches ``a\b``). There is no
+  ``ESCAPE`` clause. In SQL this becomes ``LIKE ... ESCAPE '\'`` on PostgreSQL and ``GLOB`` on
+  SQLite (whose ``LIKE`` ignores case).
 """
 
 from __future__ import annotations
@@ -14,18 +27,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, cast, not_, or_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import BigInteger, Text, and_, cast, literal, not_, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement, Grouping
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from glue_magics.catalog.objects import Column
-from glue_magics.catalog.types import INTEGER_TYPES, base_type
+from glue_magics.catalog.types import INTEGER_TYPES, base_type, parse_bigint
 from glue_magics.errors import ExpressionError
 
 _STRING_TYPES = frozenset({"string", "char", "varchar", "date", "timestamp"})
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<string>'(?:[^']|'')*')
-      | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
       | (?P<op><>|!=|>=|<=|=|<|>)
       | (?P<punct>[(),])
       | (?P<word>`[^`]+`|[A-Za-z_][A-Za-z0-9_\-]*)
@@ -63,6 +79,85 @@ def _tokenize(text: str) -> list[_Token]:
 
 
 ColumnFor = Callable[[int], ColumnElement[str | None]]
+
+
+class _PerDialect(ColumnElement[Any]):
+    """One SQL expression written two ways: ``sqlite`` for SQLite, ``other`` for every other dialect."""
+
+    inherit_cache = True
+    _traverse_internals = [
+        ("other", InternalTraversal.dp_clauseelement),
+        ("sqlite", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, other: ColumnElement[Any], sqlite: ColumnElement[Any]) -> None:
+        self.other = other
+        self.sqlite = sqlite
+        self.type = other.type
+
+    def self_group(self, against: Any = None) -> ColumnElement[Any]:
+        return Grouping(self) if against is not None else self
+
+    def _negate(self) -> ColumnElement[Any]:
+        return _PerDialect(not_(self.other), not_(self.sqlite))
+
+
+@compiles(_PerDialect)
+def _compile_other(element: _PerDialect, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.other, **kw)
+
+
+@compiles(_PerDialect, "sqlite")
+def _compile_sqlite(element: _PerDialect, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.sqlite, **kw)
+
+
+def _code_point_order(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``column`` compared by code point: SQLite's BINARY collation does that; PostgreSQL's default
+    collation may not (en_US sorts ``a < B``), so there it is ``COLLATE "C"``. Compare it with
+    ``_text()`` values: SQLAlchemy would repeat the COLLATE after each bound value, which PostgreSQL
+    does not take in ``BETWEEN x COLLATE "C" AND ...``."""
+    return _PerDialect(column.collate("C"), column)
+
+
+def _text(value: object) -> ColumnElement[Any]:
+    return literal(value, Text())
+
+
+def _like_parts(pattern: str) -> list[str]:
+    """A Glue/Hive LIKE pattern as a list of ``%``, ``_`` and one-character literals (``\\%``, ``\\_``
+    become the literal characters)."""
+    parts: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and pattern[i + 1 : i + 2] in ("%", "_"):
+            parts.append("\\" + pattern[i + 1])
+            i += 2
+            continue
+        parts.append(char)
+        i += 1
+    return parts
+
+
+def _like(column: ColumnElement[Any], pattern: str) -> ColumnElement[bool]:
+    """Case-sensitive LIKE with Hive's escapes: ``LIKE ... ESCAPE '\\'`` (PostgreSQL), ``GLOB`` (SQLite)."""
+    like, glob = [], []
+    for part in _like_parts(pattern):
+        if part == "%":
+            like.append("%")
+            glob.append("*")
+        elif part == "_":
+            like.append("_")
+            glob.append("?")
+        else:
+            char = part[-1]
+            like.append("\\" + char if char in "%_\\" else char)
+            glob.append(f"[{char}]" if char in "*?[" else char)
+    return _PerDialect(
+        column.like("".join(like), escape="\\"),
+        column.op("GLOB", is_comparison=True)("".join(glob)),
+    )
 
 
 class _Compiler:
@@ -133,18 +228,23 @@ class _Compiler:
         column = self.column_for(index)
         numeric = base_type(key.type) in INTEGER_TYPES
         target = cast(column, BigInteger) if numeric else column
+        # Equality does not depend on the collation (and can use the index); order does.
+        ordered = target if numeric else _code_point_order(column)
 
         tok = self.peek()
         if tok.kind == "op":
             self.next()
             value = self.literal(key, numeric)
             op = "<>" if tok.text == "!=" else tok.text
-            return target.op(op)(value) if op not in ("=", "<>") else self._eq(target, op, value)
+            if op in ("=", "<>"):
+                return self._eq(target, op, value)
+            return ordered.op(op, is_comparison=True)(value if numeric else _text(value))
         if self.accept("keyword", "is"):
             negate = self.accept("keyword", "not")
             self.expect("keyword", "null")
             return column.is_not(None) if negate else column.is_(None)
         negate = self.accept("keyword", "not")
+        cond: ColumnElement[bool]
         if self.accept("keyword", "in"):
             self.expect("punct", "(")
             values = [self.literal(key, numeric)]
@@ -156,10 +256,12 @@ class _Compiler:
             low = self.literal(key, numeric)
             self.expect("keyword", "and")
             high = self.literal(key, numeric)
-            cond = target.between(low, high)
+            if not numeric:
+                low, high = _text(low), _text(high)
+            cond = ordered.between(low, high)
         elif self.accept("keyword", "like"):
             pattern = self.expect("string")
-            cond = column.like(_unquote(pattern.text))
+            cond = _like(column, _unquote(pattern.text))
         else:
             got = self.peek().text or "end of expression"
             raise ExpressionError(
@@ -196,12 +298,13 @@ class _Compiler:
             raise ExpressionError(f"expected a value for {key.name!r} but found {got!r}")
         if not numeric:
             return text
-        try:
-            return int(text)
-        except ValueError:
+        number = parse_bigint(text)
+        if number is None:
             raise ExpressionError(
-                f"partition key {key.name!r} is {key.type}; {text!r} is not an integer"
-            ) from None
+                f"partition key {key.name!r} is {key.type}; {text!r} is not an integer "
+                "(digits 0-9 with an optional '-', within the range of a bigint)"
+            )
+        return number
 
 
 def _unquote(token: str) -> str:

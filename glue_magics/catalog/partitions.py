@@ -2,11 +2,17 @@
 
 Each batch is one transaction: a duplicate, an unknown partition or a malformed value anywhere in it
 fails the whole batch with a one-line error, and nothing is written.
+
+Values are strings. Values of integer keys are an optional '-' and ASCII digits within the range of a
+bigint (so SQL can compare them as numbers); values of date keys are ``YYYY-MM-DD`` (so they compare
+correctly as strings). A partition without a location goes to ``<table location>/key=value/...``,
+with keys and values escaped the way Hive and Spark name partition folders (``a/b`` -> ``a%2Fb``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -20,18 +26,47 @@ from sqlalchemy.sql.elements import ColumnElement
 from glue_magics.catalog._base import CatalogBase
 from glue_magics.catalog.expression import compile_expression
 from glue_magics.catalog.models import PartitionRow, TableRow, utcnow
-from glue_magics.catalog.objects import Partition, PartitionPage, TableDefinition
-from glue_magics.catalog.types import INTEGER_TYPES, base_type
-from glue_magics.catalog.validation import string_map
-from glue_magics.errors import AlreadyExistsError, EntityNotFoundError, InvalidInputError
+from glue_magics.catalog.objects import Column, Partition, PartitionPage, TableDefinition
+from glue_magics.catalog.types import BIGINT_MAX, INTEGER_TYPES, base_type, parse_bigint
+from glue_magics.catalog.validation import check_limit, string_map
+from glue_magics.errors import (
+    AlreadyExistsError,
+    EntityNotFoundError,
+    ExpressionError,
+    InvalidInputError,
+)
 
 PartitionInput = Partition | Sequence[str] | Mapping[str, Any]
 _CHUNK = 5000
 _KEY_COLUMNS = [getattr(PartitionRow, f"k{i}") for i in range(10)]
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TOKEN = re.compile(r"[0-9]+")
+#: What Hive (FileUtils.escapePathName) and Spark (ExternalCatalogUtils) escape in partition folder
+#: names: control characters, DEL and "#%'*/:=?\\{[]^.
+_PATH_ESCAPES = frozenset(chr(c) for c in range(0x20)) | frozenset("\"#%'*/:=?\\\x7f{[]^")
+#: Hive's folder name for a null or empty value.
+DEFAULT_PARTITION_NAME = "__HIVE_DEFAULT_PARTITION__"
+
+
 def values_key(values: Sequence[str]) -> str:
     return json.dumps(list(values), separators=(",", ":"), ensure_ascii=False)
+
+
+def escape_path_name(text: str) -> str:
+    """Escape a partition key or value for a folder name as Hive and Spark do: ``a/b`` -> ``a%2Fb``;
+    an empty value becomes ``__HIVE_DEFAULT_PARTITION__``."""
+    if not text:
+        return DEFAULT_PARTITION_NAME
+    return "".join(f"%{ord(c):02X}" if c in _PATH_ESCAPES else c for c in text)
+
+
+def partition_path(keys: Sequence[str], values: Sequence[str]) -> str:
+    """``key=value/...`` for a partition, escaped like Hive's and Spark's partition folders."""
+    return "/".join(
+        f"{escape_path_name(k)}={escape_path_name(v)}" for k, v in zip(keys, values, strict=True)
+    )
 
 
 def _as_partition(item: PartitionInput) -> Partition:
@@ -40,15 +75,53 @@ def _as_partition(item: PartitionInput) -> Partition:
     if isinstance(item, Mapping):
         if "values" not in item:
             raise InvalidInputError(f"a partition needs 'values', got {dict(item)!r}")
+        values = item["values"]
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise InvalidInputError(f"partition values must be a list of strings, got {values!r}")
         return Partition(
-            values=tuple(item["values"]),
+            values=tuple(values),
             location=item.get("location"),
-            parameters=dict(item.get("parameters") or {}),
+            parameters=string_map(item.get("parameters"), "partition parameters"),
             storage=item.get("storage"),
         )
     if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
         raise InvalidInputError(f"partition values must be a list of strings, got {item!r}")
     return Partition(values=tuple(item))
+
+
+def _check_value(key: Column, value: Any) -> str:
+    """One partition value as stored: a string (an int is taken for string and integer keys)."""
+    kind = base_type(key.type)
+    integer = kind in INTEGER_TYPES
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidInputError(f"value {value!r} for partition key {key.name!r} must be a string")
+    if isinstance(value, int) and not (integer or kind in ("string", "char", "varchar")):
+        raise InvalidInputError(
+            f"value {value!r} for partition key {key.name!r} ({key.type}) must be a string"
+        )
+    text = str(value)
+    if "\x00" in text:
+        raise InvalidInputError(f"value {text!r} for partition key {key.name!r} contains NUL")
+    if integer and parse_bigint(text) is None:
+        raise InvalidInputError(
+            f"value {text!r} for partition key {key.name!r} is not a valid {key.type}: "
+            "use digits 0-9 with an optional '-', within the range of a bigint"
+        )
+    if kind == "date" and not _is_date(text):
+        raise InvalidInputError(
+            f"value {text!r} for partition key {key.name!r} is not a valid date: use YYYY-MM-DD"
+        )
+    return text
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class _TableContext:
@@ -71,30 +144,12 @@ class _TableContext:
                 f"{self.qualified} is partitioned by ({names}): expected {len(self.keys)} values, "
                 f"got {len(values)}: {list(values)!r}"
             )
-        result = []
-        for key, value in zip(self.keys, values, strict=True):
-            if isinstance(value, bool) or not isinstance(value, (str, int)):
-                raise InvalidInputError(
-                    f"value {value!r} for partition key {key.name!r} must be a string"
-                )
-            text = str(value)
-            kind = base_type(key.type)
-            try:
-                if kind in INTEGER_TYPES:
-                    int(text)
-                elif kind == "date":
-                    date.fromisoformat(text)
-            except ValueError:
-                raise InvalidInputError(
-                    f"value {text!r} for partition key {key.name!r} is not a valid {key.type}"
-                ) from None
-            result.append(text)
-        return tuple(result)
+        return tuple(_check_value(key, value) for key, value in zip(self.keys, values, strict=True))
 
     def default_location(self, values: Sequence[str]) -> str | None:
         if not self.definition.location:
             return None
-        parts = "/".join(f"{k.name}={v}" for k, v in zip(self.keys, values, strict=True))
+        parts = partition_path([k.name for k in self.keys], values)
         return f"{self.definition.location.rstrip('/')}/{parts}"
 
     def own_storage(self, storage: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -300,6 +355,10 @@ class PartitionOps(CatalogBase):
 
     def _filter(self, ctx: _TableContext, expression: str | None) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [PartitionRow.table_id == ctx.id]
+        if expression is not None and not isinstance(expression, str):
+            raise ExpressionError(
+                f"a partition expression must be a string, not {type(expression).__name__}"
+            )
         if expression is not None and expression.strip():
             conditions.append(compile_expression(expression, ctx.keys, lambda i: _KEY_COLUMNS[i]))
         return conditions
@@ -316,13 +375,17 @@ class PartitionOps(CatalogBase):
         """One page of partitions in the order they were added, filtered by a Glue partition
         expression (``year = '2024' AND month IN ('01','02')``). Pass the returned ``next_token``
         to get the next page; it is None on the last page."""
-        if not isinstance(limit, int) or limit < 1:
-            raise InvalidInputError(f"limit must be a positive number, got {limit!r}")
+        check_limit(limit)
         after = 0
         if next_token is not None:
-            if not str(next_token).isdigit():
-                raise InvalidInputError(f"invalid next_token {next_token!r}")
-            after = int(next_token)
+            text = next_token if isinstance(next_token, str) else None
+            if isinstance(next_token, int) and not isinstance(next_token, bool):
+                text = str(next_token)  # tokens are strings, but a number is accepted too
+            if text is None or not _TOKEN.fullmatch(text) or int(text) > BIGINT_MAX:
+                raise InvalidInputError(
+                    f"invalid next_token {next_token!r}: pass the next_token of the previous page"
+                )
+            after = int(text)
 
         def run(session: Session) -> PartitionPage:
             ctx = self._context(session, database, table)

@@ -5,6 +5,7 @@ The foundation stores and lists them; the crawler, ETL, quality and jobs package
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from glue_magics.catalog._base import CatalogBase
 from glue_magics.catalog.models import DQResultRow, LineageEdgeRow, RunRow, utcnow
 from glue_magics.catalog.objects import DQResult, LineageEdge, Run
+from glue_magics.catalog.validation import check_id, check_limit, check_text, column_length
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
 RUN_KINDS = frozenset({"crawl", "etl", "dq", "job"})
@@ -22,6 +24,26 @@ RUN_STATES = frozenset(
     {"STARTING", "RUNNING", "STOPPING", "STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR"}
 )
 FINAL_STATES = frozenset({"STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR"})
+# Free text kept in sized columns: checked up front, so SQLite and PostgreSQL behave alike.
+_RUN_NAME = column_length(RunRow.name)
+_RUN_TARGET = column_length(RunRow.target)
+_LINEAGE_NAME = column_length(LineageEdgeRow.source)
+_CODE_HASH = column_length(LineageEdgeRow.code_hash)
+_DQ_TARGET = column_length(DQResultRow.target)
+_RULESET = column_length(DQResultRow.ruleset)
+
+
+def _run_row(session: Session, run_id: int) -> RunRow:
+    row = session.get(RunRow, check_id(run_id, "run id"))
+    if row is None:
+        raise EntityNotFoundError(f"run {run_id} not found")
+    return row
+
+
+def _check_run_ref(session: Session, run_id: int | None) -> None:
+    """An optional run id given with a lineage edge or a result: the run must exist."""
+    if run_id is not None:
+        _run_row(session, run_id)
 
 
 def _to_run(row: RunRow) -> Run:
@@ -45,10 +67,12 @@ def _edge(row: LineageEdgeRow) -> LineageEdge:
 class RunOps(CatalogBase):
     def start_run(self, kind: str, name: str, *, target: str | None = None) -> Run:
         """Record the start of a run (state RUNNING)."""
-        if kind not in RUN_KINDS:
+        if not isinstance(kind, str) or kind not in RUN_KINDS:
             raise InvalidInputError(
                 f"invalid run kind {kind!r}: use one of {', '.join(sorted(RUN_KINDS))}"
             )
+        check_text(name, "run name", _RUN_NAME)
+        check_text(target, "run target", _RUN_TARGET, optional=True)
 
         def run(session: Session) -> Run:
             row = RunRow(kind=kind, name=name, state="RUNNING", target=target, metrics={})
@@ -67,15 +91,16 @@ class RunOps(CatalogBase):
         error: str | None = None,
         log: str | None = None,
     ) -> Run:
-        if state not in FINAL_STATES:
+        if not isinstance(state, str) or state not in FINAL_STATES:
             raise InvalidInputError(
                 f"invalid final state {state!r}: use one of {', '.join(sorted(FINAL_STATES))}"
             )
+        if metrics is not None and not isinstance(metrics, Mapping):
+            raise InvalidInputError(f"run metrics must be a mapping, got {metrics!r}")
+        check_id(run_id, "run id")
 
         def run(session: Session) -> Run:
-            row = session.get(RunRow, run_id)
-            if row is None:
-                raise EntityNotFoundError(f"run {run_id} not found")
+            row = _run_row(session, run_id)
             row.state = state
             row.ended_at = utcnow()
             row.metrics = {**row.metrics, **(metrics or {})}
@@ -94,7 +119,8 @@ class RunOps(CatalogBase):
         target: str | None = None,
         limit: int = 50,
     ) -> list[Run]:
-        """Newest first."""
+        """Newest first; at most ``limit`` runs (a whole number from 1)."""
+        check_limit(limit)
         query = select(RunRow).order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(limit)
         if kind is not None:
             query = query.where(RunRow.kind == kind)
@@ -105,11 +131,10 @@ class RunOps(CatalogBase):
         return self._read(lambda s: [_to_run(r) for r in s.execute(query).scalars()])
 
     def run_log(self, run_id: int) -> str | None:
+        check_id(run_id, "run id")
+
         def run(session: Session) -> str | None:
-            row = session.get(RunRow, run_id)
-            if row is None:
-                raise EntityNotFoundError(f"run {run_id} not found")
-            return row.log
+            return _run_row(session, run_id).log
 
         return self._read(run)
 
@@ -117,8 +142,14 @@ class RunOps(CatalogBase):
         self, source: str, target: str, *, run_id: int | None = None, code_hash: str | None = None
     ) -> LineageEdge:
         """Record that ``target`` (``db.table`` or a path) was written from ``source``."""
+        check_text(source, "lineage source", _LINEAGE_NAME)
+        check_text(target, "lineage target", _LINEAGE_NAME)
+        check_text(code_hash, "code hash", _CODE_HASH, optional=True)
+        if run_id is not None:
+            check_id(run_id, "run id")
 
         def run(session: Session) -> LineageEdge:
+            _check_run_ref(session, run_id)
             row = LineageEdgeRow(
                 source=source,
                 target=target,
@@ -156,10 +187,22 @@ class RunOps(CatalogBase):
         ruleset: str | None = None,
         run_id: int | None = None,
     ) -> DQResult:
-        if not 0.0 <= score <= 1.0:
-            raise InvalidInputError(f"a data-quality score is between 0 and 1, got {score}")
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, (int, float))
+            or not math.isfinite(score)
+            or not 0.0 <= score <= 1.0
+        ):
+            raise InvalidInputError(f"a data-quality score is a number from 0 to 1, got {score!r}")
+        check_text(target, "data-quality target", _DQ_TARGET)
+        check_text(ruleset, "ruleset name", _RULESET, optional=True)
+        if not isinstance(rules, list):
+            raise InvalidInputError(f"data-quality rules must be a list, got {rules!r}")
+        if run_id is not None:
+            check_id(run_id, "run id")
 
         def run(session: Session) -> DQResult:
+            _check_run_ref(session, run_id)
             row = DQResultRow(
                 target=target,
                 score=score,
@@ -177,6 +220,8 @@ class RunOps(CatalogBase):
         return self._write(run)
 
     def list_dq_results(self, target: str, *, limit: int = 50) -> list[DQResult]:
+        """Newest first; at most ``limit`` results (a whole number from 1)."""
+        check_limit(limit)
         query = (
             select(DQResultRow)
             .where(DQResultRow.target == target)

@@ -7,47 +7,116 @@ front instead of failing half-way with "database is locked" when it upgrades a r
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
-from glue_magics.errors import InvalidInputError
+from glue_magics.errors import InvalidInputError, StoreUnavailableError
 
 BUSY_TIMEOUT_MS = 30_000
+#: Seconds to wait for a PostgreSQL server before giving up (unless the URL sets connect_timeout).
+CONNECT_TIMEOUT_S = 10
+BACKENDS = ("sqlite", "postgresql")
+_USE = "use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
 _WRITE = "glue_magics_write"
 T = TypeVar("T")
 
 
 def create_store_engine(url: str) -> Engine:
-    """Create an engine for ``url`` (sqlite:///PATH or postgresql+psycopg://...) and upgrade its schema."""
+    """Create an engine for ``url`` (sqlite:///PATH or postgresql+psycopg://...) and upgrade its schema.
+
+    A malformed URL, another database or an unknown driver: InvalidInputError. A store that cannot be
+    reached or opened: StoreUnavailableError. Both one line, without the URL's password.
+    """
+    if not isinstance(url, str):
+        raise InvalidInputError(f"the catalog URL must be a string; {_USE}")
     try:
         parsed = make_url(url)
     except ArgumentError:
+        raise InvalidInputError(f"invalid catalog URL {redact_url(url)!r}: {_USE}") from None
+    except ValueError:  # SQLAlchemy parses the port with int()
         raise InvalidInputError(
-            f"invalid catalog URL {url!r}: use sqlite:///PATH or postgresql+psycopg://..."
+            f"invalid catalog URL {redact_url(url)!r}: the port must be a number; {_USE}"
         ) from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-    else:
-        try:
-            engine = create_engine(parsed, pool_pre_ping=True)
-        except ImportError as exc:
-            raise InvalidInputError(
-                f"the driver for {parsed.drivername} is not installed ({exc.name}); "
-                "for PostgreSQL: pip install 'glue_magics[postgres]'"
-            ) from None
-    _upgrade(engine)
+    shown = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    if backend not in BACKENDS:
+        raise InvalidInputError(
+            f"the catalog store runs on SQLite or PostgreSQL, not {backend!r} ({shown}): {_USE}"
+        )
+    try:
+        if backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+        else:
+            connect_args: dict[str, Any] = {}
+            if parsed.get_driver_name() in ("psycopg", "psycopg2") and (
+                "connect_timeout" not in parsed.query
+            ):
+                connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+            engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except NoSuchModuleError:
+        raise InvalidInputError(
+            f"unknown driver {parsed.drivername!r} in the catalog URL ({shown}): {_USE}"
+        ) from None
+    except ImportError as exc:
+        raise InvalidInputError(
+            f"the driver for {parsed.drivername} is not installed ({exc.name}); "
+            "for PostgreSQL: pip install 'glue_magics[postgres]'"
+        ) from None
+    except OSError as exc:
+        raise StoreUnavailableError(
+            f"cannot create the folder of the catalog store {shown}: {exc.strerror or exc}"
+        ) from None
+    try:
+        _upgrade(engine)
+    except DBAPIError as exc:
+        # SQLite: the file cannot be opened, is locked or is no database. PostgreSQL: the server
+        # cannot be reached or refuses the login (other errors are not about reaching the store).
+        if backend == "postgresql" and not is_connection_error(exc):
+            raise
+        engine.dispose()
+        raise unavailable_error(engine.url, exc) from None
     return engine
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the password of ``user:password@`` replaced by ``***``."""
+    return re.sub(r"(://[^/?#@:]*:)[^/?#@]*@", r"\1***@", url)
+
+
+def unavailable_error(url: URL, exc: DBAPIError) -> StoreUnavailableError:
+    """A one-line error naming the store that could not be reached, and the driver's reason."""
+    lines = [" ".join(line.split()) for line in str(exc.orig).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc.orig).__name__
+    if url.get_backend_name() == "sqlite":
+        return StoreUnavailableError(f"cannot open the catalog store {url.database}: {reason}")
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    return StoreUnavailableError(
+        f"cannot reach the catalog database {url.database!r} at {where}: {reason}; check that the "
+        "server is running and that host, port, user and database in the catalog URL are right"
+    )
+
+
+def is_connection_error(exc: DBAPIError) -> bool:
+    """Whether ``exc`` says the PostgreSQL server could not be reached (not a failed statement)."""
+    if exc.connection_invalidated:
+        return True
+    # psycopg names the code sqlstate, psycopg2 pgcode.
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""
+    # No SQLSTATE: the client could not talk to the server at all; class 08: connection exception;
+    # 57P0x: the server is shutting down or not accepting connections.
+    return sqlstate == "" or sqlstate.startswith(("08", "57P0"))
 
 
 def _configure_sqlite(engine: Engine) -> None:

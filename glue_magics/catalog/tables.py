@@ -34,8 +34,8 @@ from glue_magics.catalog.objects import (
     TableVersion,
     VersionDiff,
 )
+from glue_magics.catalog.validation import check_limit, string_map
 from glue_magics.catalog.validation import columns as validate_columns
-from glue_magics.catalog.validation import string_map
 from glue_magics.errors import (
     AlreadyExistsError,
     ConcurrentModificationError,
@@ -74,8 +74,10 @@ def validate_definition(definition: TableDefinition) -> TableDefinition:
 
 
 def search_text(database: str, definition: TableDefinition, name: str) -> str:
+    """What search matches: names, classification, description, owner, columns with their comments,
+    parameters. Not the location: every warehouse table would match the words of the home path."""
     words = [database, name, definition.classification or "", definition.description or ""]
-    words += definition.owner or "", definition.location or ""
+    words.append(definition.owner or "")
     for col in (*definition.columns, *definition.partition_keys):
         words += col.name, col.comment or ""
     for key, value in definition.parameters.items():
@@ -83,9 +85,22 @@ def search_text(database: str, definition: TableDefinition, name: str) -> str:
     return " ".join(w for w in words if w).lower()
 
 
+def _check_expected_version(expected_version: object) -> None:
+    if expected_version is not None and (
+        isinstance(expected_version, bool) or not isinstance(expected_version, int)
+    ):
+        raise InvalidInputError(
+            f"expected_version must be a table version number, got {expected_version!r}"
+        )
+
+
 def pattern_regex(pattern: str) -> re.Pattern[str]:
     """Glue/Hive table-name patterns: a regex where a bare ``*`` means "anything", ``|`` separates
     alternatives, matched against the whole name, ignoring case."""
+    if not isinstance(pattern, str):
+        raise InvalidInputError(
+            f"a table name pattern must be a string, not {type(pattern).__name__}"
+        )
     translated = re.sub(r"(?<!\.)\*", ".*", pattern.strip())
     try:
         return re.compile(f"(?:{translated})", re.IGNORECASE)
@@ -146,8 +161,8 @@ class TableOps(CatalogBase):
                 input_format=input_format,
                 output_format=output_format,
                 serde_library=serde_library,
-                serde_parameters=dict(serde_parameters or {}),
-                parameters=dict(parameters or {}),
+                serde_parameters=string_map(serde_parameters, "SerDe parameters"),
+                parameters=string_map(parameters, "table parameters"),
                 table_type=table_type,
                 description=description,
                 owner=owner,
@@ -225,6 +240,7 @@ class TableOps(CatalogBase):
         The previous definition stays available as a version. With ``expected_version``, fail with
         ConcurrentModificationError if the table is no longer at that version.
         """
+        _check_expected_version(expected_version)
         unknown = set(changes) - set(DEFINITION_FIELDS)
         if unknown:
             raise InvalidInputError(
@@ -252,6 +268,7 @@ class TableOps(CatalogBase):
         definition: TableDefinition,
         expected_version: int | None,
     ) -> Table:
+        _check_expected_version(expected_version)
         if expected_version is not None and row.version != expected_version:
             raise ConcurrentModificationError(
                 f"table {database}.{row.name} is at version {row.version}, not {expected_version}; "
@@ -329,6 +346,7 @@ class TableOps(CatalogBase):
         self, database: str, name: str, version: int, *, expected_version: int | None = None
     ) -> Table:
         """Make an old version's definition current again (as a new version)."""
+        _check_expected_version(expected_version)
 
         def run(session: Session) -> Table:
             old = self._version(session, database, name, version)
@@ -365,13 +383,18 @@ class TableOps(CatalogBase):
 
     # -- search
     def search_tables(self, text: str, *, limit: int = 100) -> list[Table]:
-        """Tables whose names, columns, description or parameters contain every word of ``text``
-        (a quoted "phrase" counts as one word). Best matches first: name matches rank highest."""
+        """Tables whose names, columns (and comments), description, owner, classification or
+        parameters contain every word of ``text`` (a quoted "phrase" counts as one word); locations
+        are not searched. Best matches first: name matches rank highest. ``limit``: at most that
+        many tables (a whole number from 1)."""
+        if text is not None and not isinstance(text, str):
+            raise InvalidInputError(f"search text must be a string, not {type(text).__name__}")
         words = [
             (phrase or word).lower() for phrase, word in re.findall(r'"([^"]+)"|(\S+)', text or "")
         ]
         if not words:
             raise InvalidInputError("search needs at least one word")
+        check_limit(limit)
 
         def run(session: Session) -> list[Table]:
             conditions = [TableRow.search_text.contains(w, autoescape=True) for w in words]

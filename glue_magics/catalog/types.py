@@ -29,7 +29,11 @@ PRIMITIVE_TYPES = frozenset(
     }
 )
 INTEGER_TYPES = frozenset({"tinyint", "smallint", "int", "integer", "bigint"})
-_TOKEN = re.compile(r"\s*(?:([a-z_][a-z0-9_]*|`[^`]+`)|(\d+)|([<>(),:]))")
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+#: Hive's limits: char(1..255), varchar(1..65535).
+MAX_LENGTHS = {"char": 255, "varchar": 65535}
+_INTEGER = re.compile(r"-?[0-9]+")
+_TOKEN = re.compile(r"\s*(?:([a-z_][a-z0-9_]*|`[^`]+`)|([0-9]+)|([<>(),:]))")
 
 
 class _TypeParser:
@@ -92,6 +96,8 @@ class _TypeParser:
             self.take("(")
             length = self.number()
             self.take(")")
+            if not 1 <= length <= MAX_LENGTHS[name]:
+                raise self.error(f"{name} length must be 1-{MAX_LENGTHS[name]}")
             return f"{name}({length})"
         if name == "array":
             self.take("<")
@@ -135,6 +141,15 @@ def normalize_type(type_string: str) -> str:
     if not isinstance(type_string, str) or not type_string.strip():
         raise InvalidInputError(f"invalid Hive type {type_string!r}: empty")
     return _TypeParser(type_string).parse()
+
+
+def parse_bigint(text: str) -> int | None:
+    """``text`` as an integer if it is an optional '-' and ASCII digits within the range of a bigint
+    (what SQL can cast), else None. Python's int() also takes '1_000', ' 1' and non-ASCII digits."""
+    if not isinstance(text, str) or not _INTEGER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if BIGINT_MIN <= number <= BIGINT_MAX else None
 
 
 def base_type(type_string: str) -> str:

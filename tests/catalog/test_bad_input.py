@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -98,11 +97,6 @@ def test_invalid_hive_type(catalog: Catalog, hive_type: Any) -> None:
     refused_by_each(catalog, InvalidInputError, calls, match="Hive type")
 
 
-@pytest.mark.xfail(
-    reason="types.py _TypeParser.type_(): char/varchar lengths are not range-checked "
-    "(Hive: char 1-255, varchar 1-65535)",
-    strict=True,
-)
 @pytest.mark.parametrize("hive_type", ["char(0)", "char(256)", "varchar(0)", "varchar(65536)"])
 def test_char_and_varchar_lengths_are_checked(catalog: Catalog, hive_type: str) -> None:
     with refused(catalog, InvalidInputError, match="Hive type"):
@@ -234,16 +228,27 @@ def test_non_integer_value_for_an_integer_key(catalog: Catalog, month: Any) -> N
         )
 
 
-@pytest.mark.xfail(
-    reason="partitions.py _TableContext.check_values(): integer keys are checked with Python's "
-    "int(), which accepts '1_000' and non-ASCII digits; SQL cannot cast them (PostgreSQL raises "
-    "DataError in every numeric expression on the table, SQLite reads 1 and 0)",
-    strict=True,
-)
 @pytest.mark.parametrize("month", ["1_000", "\u0663"], ids=["underscore", "arabic-indic-digit"])
 def test_integer_key_values_are_plain_digits(catalog: Catalog, month: str) -> None:
     with refused(catalog, InvalidInputError, match="month"):
         catalog.batch_create_partitions("sales", "orders", [["2024", month, "2024-04-01"]])
+
+
+def test_integer_key_values_are_digits_within_a_bigint(catalog: Catalog) -> None:
+    bad: list[Any] = ["+5", "1 ", "-", "--1", "9" * 19, "-9223372036854775809", 2**63]
+    calls = {
+        repr(month): partial(
+            catalog.batch_create_partitions, "sales", "orders", [["2024", month, "2024-04-01"]]
+        )
+        for month in bad
+    }
+    refused_by_each(catalog, InvalidInputError, calls, match="month")
+
+    good: list[Any] = ["0", "07", "-1", "9223372036854775807", "-9223372036854775808", 12]
+    catalog.batch_create_partitions("sales", "orders", [["2025", m, "2025-01-01"] for m in good])
+    for month in good:
+        page = catalog.get_partitions("sales", "orders", f"year = '2025' AND month = {month}")
+        assert [p.values for p in page.partitions] == [("2025", str(month), "2025-01-01")], month
 
 
 @pytest.mark.parametrize(
@@ -256,17 +261,19 @@ def test_invalid_date_for_a_date_key(catalog: Catalog, day: Any) -> None:
         )
 
 
-@pytest.mark.xfail(
-    sys.version_info >= (3, 11),
-    reason="partitions.py _TableContext.check_values(): date keys are checked with "
-    "date.fromisoformat(), which since Python 3.11 accepts '20240101' and '2024-W01-1'; stored "
-    "as given they break the ISO string comparisons that date expressions rely on",
-    strict=True,
-)
 @pytest.mark.parametrize("day", ["20240401", "2024-W14-1"])
 def test_date_key_values_are_yyyy_mm_dd(catalog: Catalog, day: str) -> None:
     with refused(catalog, InvalidInputError, match="day"):
         catalog.batch_create_partitions("sales", "orders", [["2024", "4", day]])
+
+
+def test_date_key_values_are_nothing_but_yyyy_mm_dd(catalog: Catalog) -> None:
+    days: list[Any] = [20240401, "2024-04-01T00:00", " 2024-04-01", "\u0662024-04-01"]
+    calls = {
+        repr(day): partial(catalog.batch_create_partitions, "sales", "orders", [["2024", "4", day]])
+        for day in days
+    }
+    refused_by_each(catalog, InvalidInputError, calls, match="day")
 
 
 @pytest.mark.parametrize(
@@ -290,12 +297,6 @@ def test_bad_limit_or_next_token(catalog: Catalog, paging: dict[str, Any]) -> No
         catalog.get_partitions("sales", "orders", **paging)
 
 
-@pytest.mark.xfail(
-    reason="partitions.py get_partitions(): limit=True passes the int check (bool is an int); "
-    "next_token is checked with str.isdigit(), so '²' then fails int() with a bare ValueError and "
-    "a huge number fails in the driver (OverflowError on SQLite, DataError on PostgreSQL)",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "paging",
     [{"limit": True}, {"next_token": "\u00b2"}, {"next_token": "9" * 30}],
@@ -306,11 +307,26 @@ def test_limit_and_next_token_edge_cases(catalog: Catalog, paging: dict[str, Any
         catalog.get_partitions("sales", "orders", **paging)
 
 
-NOT_A_MAPPING = pytest.mark.xfail(
-    reason="tables.py create_table() and partitions.py _as_partition() call dict() on parameters "
-    "before string_map() checks them: a list or a string raises a bare ValueError",
-    strict=True,
-)
+def test_limit_and_next_token_out_of_range_or_of_the_wrong_type(catalog: Catalog) -> None:
+    pagings: list[dict[str, Any]] = [
+        {"next_token": str(2**63)},
+        {"next_token": True},
+        {"next_token": 1.0},
+        {"limit": 2**63},
+    ]
+    calls = {
+        repr(paging): partial(catalog.get_partitions, "sales", "orders", **paging)
+        for paging in pagings
+    }
+    refused_by_each(catalog, InvalidInputError, calls)
+
+
+def test_a_nul_character_in_a_partition_value_is_refused(catalog: Catalog) -> None:
+    # PostgreSQL cannot store NUL in text; SQLite can: refused alike on both.
+    with refused(catalog, InvalidInputError, match="year"):
+        catalog.batch_create_partitions("sales", "orders", [["20\x0024", "4", "2024-04-01"]])
+
+
 PARAMETER_CALLS: dict[str, Callable[[Catalog, Any], Any]] = {
     "database": lambda c, p: c.create_database("new", parameters=p),
     "update-database": lambda c, p: c.update_database("sales", parameters=p),
@@ -336,15 +352,7 @@ def test_non_string_parameter_values(catalog: Catalog, params: Any) -> None:
     refused_by_each(catalog, InvalidInputError, calls, match="parameters")
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(label, marks=NOT_A_MAPPING)
-        if label in ("table", "serde", "partition", "update-partition")
-        else label
-        for label in PARAMETER_CALLS
-    ],
-)
+@pytest.mark.parametrize("label", list(PARAMETER_CALLS))
 def test_parameters_that_are_not_a_mapping(catalog: Catalog, label: str) -> None:
     call = PARAMETER_CALLS[label]
     calls = {repr(params): partial(call, catalog, params) for params in (["a"], "a=b")}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 import types
+from functools import partial
+from typing import Any
 
 import pytest
 
 from glue_magics.catalog import Catalog
 from glue_magics.errors import AlreadyExistsError, EntityNotFoundError, InvalidInputError
 
-from .helpers import refused
+from .helpers import refused, refused_by_each
 
 
 def test_create_get_list_delete(catalog: Catalog) -> None:
@@ -95,14 +97,35 @@ def test_a_url_with_an_embedded_password_is_refused(catalog: Catalog, url: str, 
     assert "s3cret" not in str(info.value)
 
 
-@pytest.mark.xfail(
-    reason="connections.py check_url(): a JDBC URL is only checked for 'password=', so "
-    "credentials in the authority part (jdbc:mysql://user:password@host/db) are stored",
-    strict=True,
-)
 def test_a_jdbc_url_with_user_and_password_before_the_host_is_refused(catalog: Catalog) -> None:
     with refused(catalog, InvalidInputError, match="password"):
         catalog.create_connection("dw", "jdbc:mysql://etl:s3cret@db.example.com:3306/dw")
+
+
+JDBC_WITH_PASSWORD = [
+    "jdbc:postgresql://etl:s3cret@db.example.com/dw?ssl=true",
+    "jdbc:mysql://etl:s3cret@[::1]:3306/dw",
+    "jdbc:oracle:thin:etl/s3cret@//db.example.com:1521/dw",
+    "jdbc:oracle:thin:etl/s3cret@db.example.com:1521:dw",
+]
+JDBC_WITHOUT_PASSWORD = [
+    "jdbc:mysql://etl@db.example.com:3306/dw",
+    "jdbc:postgresql://[::1]:5432/dw",
+    "jdbc:postgresql://h1:5432,h2:5432/dw?user=etl@corp",
+    "jdbc:sqlserver://db.example.com:1433;databaseName=dw;user=etl",
+    "jdbc:oracle:thin:@//db.example.com:1521/dw",
+    "jdbc:oracle:thin:@db.example.com:1521:dw",
+]
+
+
+def test_credentials_in_jdbc_urls_are_refused_and_a_user_alone_is_taken(catalog: Catalog) -> None:
+    for url in JDBC_WITH_PASSWORD:
+        with refused(catalog, InvalidInputError, match="password") as info:
+            catalog.create_connection("dw", url)
+        assert "s3cret" not in str(info.value)
+
+    for i, url in enumerate(JDBC_WITHOUT_PASSWORD):
+        assert catalog.create_connection(f"dw{i}", url).url == url
 
 
 @pytest.mark.parametrize(
@@ -113,11 +136,6 @@ def test_a_bad_secret_reference_is_refused(catalog: Catalog, ref: str) -> None:
         catalog.create_connection("dw", "jdbc:postgresql://h/dw", secret_ref=ref)
 
 
-@pytest.mark.xfail(
-    reason="connections.py check_secret_ref(): 'keyring:' only needs a '/' somewhere, so an "
-    "empty service or user (keyring:/etl, keyring:glue/, keyring:/) is accepted",
-    strict=True,
-)
 @pytest.mark.parametrize("ref", ["keyring:/etl", "keyring:glue/", "keyring:/"])
 def test_a_keyring_reference_needs_a_service_and_a_user(catalog: Catalog, ref: str) -> None:
     with refused(catalog, InvalidInputError, match="secret reference"):
@@ -164,3 +182,20 @@ def test_bad_connection_input_is_refused(
 def test_an_unknown_connection_is_not_found(catalog: Catalog, method: str) -> None:
     with refused(catalog, EntityNotFoundError, match="nope"):
         getattr(catalog, method)("nope")
+
+
+def test_connection_fields_of_the_wrong_type_are_refused(catalog: Catalog) -> None:
+    url = "jdbc:postgresql://h/dw"
+    fields: dict[str, dict[str, Any]] = {
+        "secret-ref-number": {"secret_ref": 5},
+        "secret-ref-list": {"secret_ref": ["env:X"]},
+        "type-number": {"connection_type": 5},
+        "username-number": {"username": 5},
+        "nul-in-username": {"username": "e\x00tl"},
+        "nul-in-description": {"description": "a\x00b"},
+    }
+    calls = {
+        label: partial(catalog.create_connection, "dw", url, **kwargs)
+        for label, kwargs in fields.items()
+    }
+    refused_by_each(catalog, InvalidInputError, calls)

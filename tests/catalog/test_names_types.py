@@ -12,7 +12,7 @@ from glue_magics.catalog.names import (
     normalize_name,
     split_table_name,
 )
-from glue_magics.catalog.types import base_type, normalize_type
+from glue_magics.catalog.types import base_type, normalize_type, parse_bigint
 from glue_magics.errors import InvalidInputError
 
 from .helpers import assert_one_line
@@ -73,6 +73,9 @@ def test_column_names_allow_printable_text(name: str, expected: str) -> None:
         ("decimal(38,38)", "decimal(38,38)"),
         ("varchar(20)", "varchar(20)"),
         ("char(1)", "char(1)"),
+        ("char(255)", "char(255)"),
+        ("varchar(1)", "varchar(1)"),
+        ("VARCHAR(65535)", "varchar(65535)"),
         ("array<INTEGER>", "array<int>"),
         ("map<string, array<double>>", "map<string,array<double>>"),
         (
@@ -104,6 +107,13 @@ def test_hive_types_are_normalized(hive_type: str, expected: str) -> None:
         "struct<:int>",
         "uniontype<>",
         "varchar()",
+        "char(0)",
+        "char(256)",
+        "varchar(0)",
+        "varchar(65536)",
+        "varchar(99999999999999999999)",
+        "decimal(\u0661\u0660,2)",
+        "char(\u0665)",
         "int\nint",
         "",
         None,
@@ -128,3 +138,27 @@ def test_invalid_hive_types(hive_type: Any) -> None:
 )
 def test_base_type(hive_type: str, expected: str) -> None:
     assert base_type(hive_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0", 0),
+        ("-12", -12),
+        ("007", 7),
+        ("9223372036854775807", 2**63 - 1),
+        ("-9223372036854775808", -(2**63)),
+        ("9223372036854775808", None),
+        ("1_000", None),
+        ("+1", None),
+        (" 1", None),
+        ("1\n", None),
+        ("\u0663", None),
+        ("", None),
+        ("-", None),
+        (5, None),
+    ],
+    ids=repr,
+)
+def test_parse_bigint(text: Any, expected: int | None) -> None:
+    assert parse_bigint(text) == expected

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 
 from glue_magics.catalog import Catalog, Partition
+from glue_magics.catalog.partitions import escape_path_name, partition_path
 from glue_magics.errors import AlreadyExistsError, EntityNotFoundError
 
 from .helpers import TableMaker, refused
@@ -64,6 +67,48 @@ def test_default_partition_location_is_under_the_table(catalog: Catalog, orders:
     partition = catalog.get_partition("sales", "orders", ["2024", "7"])
 
     assert partition.location == "s3://b/orders/year=2024/month=7"
+
+
+ESCAPED: list[tuple[str, str]] = [
+    ("a/b", "a%2Fb"),
+    ("k=v", "k%3Dv"),
+    ("100%", "100%25"),
+    ("12:30", "12%3A30"),
+    ("#1?", "%231%3F"),
+    ("tab\there\n", "tab%09here%0A"),
+    ("\x01\x1f\x7f", "%01%1F%7F"),
+    ("a\\b*'\"{[]^", "a%5Cb%2A%27%22%7B%5B%5D%5E"),
+    ("", "__HIVE_DEFAULT_PARTITION__"),
+    ("caf\u00e9 & co+1 ~!$", "caf\u00e9 & co+1 ~!$"),
+    ("2024-01-01", "2024-01-01"),
+]
+
+
+def test_default_partition_locations_are_escaped_like_hive(catalog: Catalog, orders: None) -> None:
+    catalog.batch_create_partitions("sales", "orders", [[year, "7"] for year, _ in ESCAPED])
+
+    for year, folder in ESCAPED:
+        partition = catalog.get_partition("sales", "orders", [year, "7"])
+        assert partition.location == f"s3://b/orders/year={folder}/month=7", year
+        assert unquote(folder) == year or year == ""
+
+
+def test_partition_keys_are_escaped_in_default_locations_too(
+    catalog: Catalog, make_table: TableMaker
+) -> None:
+    make_table("odd", keys=("a=b string", "c/d int"), location="/data/odd")
+    catalog.batch_create_partitions("sales", "odd", [["x/y", "1"]])
+
+    (partition,) = catalog.iter_partitions("sales", "odd")
+
+    assert partition.location == "/data/odd/a%3Db=x%2Fy/c%2Fd=1"
+
+
+def test_partition_path() -> None:
+    assert partition_path(["dt", "region"], ["2024-01-01", "eu/west"]) == (
+        "dt=2024-01-01/region=eu%2Fwest"
+    )
+    assert escape_path_name("%") == "%25"
 
 
 def test_partitions_keep_only_the_storage_that_differs_from_the_table(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
 from glue_magics.catalog import Catalog
-from glue_magics.errors import EntityNotFoundError, GlueMagicsError, InvalidInputError
+from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
-from .helpers import assert_one_line, refused, snapshot
+from .helpers import assert_one_line, refused, refused_by_each, snapshot
 
 
 def test_a_run_from_start_to_finish(catalog: Catalog) -> None:
@@ -119,11 +120,6 @@ def test_bad_run_input_is_refused(catalog: Catalog, call: Any, error: type[Excep
     assert catalog.list_runs()[0].state == "RUNNING"
 
 
-@pytest.mark.xfail(
-    reason="runs.py add_lineage()/record_dq_result(): an unknown run_id reaches the foreign key "
-    "and raises SQLAlchemy's IntegrityError (multi-line) instead of EntityNotFoundError",
-    strict=True,
-)
 @pytest.mark.parametrize("method", ["lineage", "dq"])
 def test_an_unknown_run_id_is_not_found(catalog: Catalog, method: str) -> None:
     with refused(catalog, EntityNotFoundError):
@@ -133,27 +129,19 @@ def test_an_unknown_run_id_is_not_found(catalog: Catalog, method: str) -> None:
             catalog.record_dq_result("b", 1.0, [], run_id=12345)
 
 
-@pytest.mark.xfail(
-    reason="runs.py record_dq_result(): a non-number score fails the range comparison with a "
-    "TypeError instead of InvalidInputError",
-    strict=True,
-)
 def test_a_non_number_score_is_refused(catalog: Catalog) -> None:
-    with refused(catalog, InvalidInputError):
-        catalog.record_dq_result("t", "0.5", [])  # type: ignore[arg-type]
+    scores: list[Any] = ["0.5", True, None, [0.5], float("inf")]
+    calls = {repr(score): partial(catalog.record_dq_result, "t", score, []) for score in scores}
+    refused_by_each(catalog, InvalidInputError, calls, match="score")
 
 
-@pytest.mark.xfail(
-    reason="runs.py list_runs()/list_dq_results() do not check limit: a negative limit fails in "
-    "PostgreSQL with DataError and means 'no limit' in SQLite",
-    strict=True,
-)
 @pytest.mark.parametrize("method", ["list_runs", "list_dq_results"])
 def test_a_negative_limit_is_refused(catalog: Catalog, method: str) -> None:
     args = () if method == "list_runs" else ("t",)
+    limits: list[Any] = [-1, 0, True, "5", 1.5, None, 2**63]
+    calls = {repr(n): partial(getattr(catalog, method), *args, limit=n) for n in limits}
 
-    with refused(catalog, GlueMagicsError):
-        getattr(catalog, method)(*args, limit=-1)
+    refused_by_each(catalog, InvalidInputError, calls, match="limit")
 
 
 LONG_TEXT: list[tuple[str, Any]] = [
@@ -168,15 +156,7 @@ LONG_TEXT: list[tuple[str, Any]] = [
 
 
 @pytest.mark.parametrize("call", [c for _, c in LONG_TEXT], ids=[n for n, _ in LONG_TEXT])
-def test_long_text_is_handled_alike_on_both_backends(
-    catalog: Catalog, call: Any, xfail_on: Any
-) -> None:
-    xfail_on(
-        "postgresql",
-        "runs.py/connections.py do not check the length of free-text fields stored in "
-        "VARCHAR(n) columns (models.py): SQLite stores 600 characters, PostgreSQL raises "
-        "SQLAlchemy's DataError 'value too long'",
-    )
+def test_long_text_is_handled_alike_on_both_backends(catalog: Catalog, call: Any) -> None:
     before = snapshot(catalog)
     try:
         call(catalog, "x" * 600)
@@ -187,11 +167,62 @@ def test_long_text_is_handled_alike_on_both_backends(
         assert snapshot(catalog)["change_seq"] == before["change_seq"] + 1
 
 
-@pytest.mark.xfail(
-    reason="runs.py start_run(): the name is not checked; None reaches the NOT NULL column and "
-    "raises SQLAlchemy's IntegrityError",
-    strict=True,
-)
 def test_a_run_needs_a_name(catalog: Catalog) -> None:
-    with refused(catalog, InvalidInputError):
-        catalog.start_run("etl", None)  # type: ignore[arg-type]
+    names: list[Any] = [None, "", "   ", 5, "a\x00b"]
+    calls = {repr(name): partial(catalog.start_run, "etl", name) for name in names}
+    refused_by_each(catalog, InvalidInputError, calls, match="run name")
+
+
+LONGEST: list[tuple[str, Any]] = [
+    ("run-name", lambda c, n: c.start_run("etl", "x" * n(255))),
+    ("run-target", lambda c, n: c.start_run("etl", "x", target="x" * n(511))),
+    ("lineage-source", lambda c, n: c.add_lineage("x" * n(511), "b")),
+    ("lineage-target", lambda c, n: c.add_lineage("a", "x" * n(511))),
+    ("lineage-code-hash", lambda c, n: c.add_lineage("a", "b", code_hash="x" * n(64))),
+    ("dq-target", lambda c, n: c.record_dq_result("x" * n(511), 1.0, [])),
+    ("dq-ruleset", lambda c, n: c.record_dq_result("t", 1.0, [], ruleset="x" * n(255))),
+    (
+        "connection-username",
+        lambda c, n: c.create_connection("dw", "jdbc:x", username="x" * n(255)),
+    ),
+    ("bookmark-job", lambda c, n: c.set_bookmark("x" * n(255), "s", {})),
+    ("bookmark-source", lambda c, n: c.set_bookmark("job", "x" * n(511), {})),
+]
+
+
+def test_text_up_to_the_column_size_is_kept_and_longer_text_refused(catalog: Catalog) -> None:
+    for label, call in LONGEST:
+        before = catalog.change_seq()
+        call(catalog, lambda size: size)
+        assert catalog.change_seq() == before + 1, label
+
+    calls = {label: partial(call, catalog, lambda size: size + 1) for label, call in LONGEST}
+    refused_by_each(catalog, InvalidInputError, calls, match="at most")
+
+
+BAD_REFERENCES: list[tuple[str, Any]] = [
+    ("finish-run-id-string", lambda c, run: c.finish_run(str(run), "SUCCEEDED")),
+    ("finish-run-id-true", lambda c, run: c.finish_run(True, "SUCCEEDED")),
+    ("finish-run-id-negative", lambda c, run: c.finish_run(-1, "SUCCEEDED")),
+    ("finish-metrics-list", lambda c, run: c.finish_run(run, "SUCCEEDED", metrics=[1])),
+    ("finish-state-list", lambda c, run: c.finish_run(run, ["SUCCEEDED"])),
+    ("start-kind-list", lambda c, run: c.start_run(["etl"], "x")),
+    ("run-log-id-string", lambda c, run: c.run_log(str(run))),
+    ("lineage-run-id-string", lambda c, run: c.add_lineage("a", "b", run_id=str(run))),
+    ("lineage-run-id-huge", lambda c, run: c.add_lineage("a", "b", run_id=2**70)),
+    ("lineage-no-source", lambda c, run: c.add_lineage(None, "b")),
+    ("lineage-empty-target", lambda c, run: c.add_lineage("a", "")),
+    ("dq-run-id-float", lambda c, run: c.record_dq_result("t", 1.0, [], run_id=float(run))),
+    ("dq-rules-not-a-list", lambda c, run: c.record_dq_result("t", 1.0, "rules")),
+    ("dq-no-target", lambda c, run: c.record_dq_result(None, 1.0, [])),
+    ("bookmark-state-list", lambda c, run: c.set_bookmark("job", "src", [1])),
+    ("bookmark-run-id-string", lambda c, run: c.set_bookmark("job", "src", {}, run_id="1")),
+    ("bookmark-no-job", lambda c, run: c.set_bookmark(None, "src", {})),
+]
+
+
+def test_malformed_run_ids_and_arguments_are_invalid_input(catalog: Catalog) -> None:
+    run = catalog.start_run("job", "existing")
+    calls = {label: partial(call, catalog, run.id) for label, call in BAD_REFERENCES}
+
+    refused_by_each(catalog, InvalidInputError, calls)

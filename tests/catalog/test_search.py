@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+from functools import partial
+from pathlib import Path
+from typing import Any
 
+import pytest
+from alembic import command
+from alembic.config import Config
+
+import glue_magics.catalog.store as store
 from glue_magics.catalog import Catalog, Column
 from glue_magics.errors import InvalidInputError
 
-from .helpers import cols, refused
+from .helpers import cols, refused, refused_by_each
 
 
 @pytest.fixture
@@ -123,11 +130,53 @@ def test_search_needs_a_word(catalog: Catalog, shop: None, text: str) -> None:
         catalog.search_tables(text)
 
 
-@pytest.mark.xfail(
-    reason="tables.py search_tables(): limit is not checked and slices the ranked list, so "
-    "limit=-1 silently drops the last match instead of being refused",
-    strict=True,
-)
 def test_a_negative_search_limit_is_refused(catalog: Catalog, shop: None) -> None:
     with refused(catalog, InvalidInputError):
         catalog.search_tables("orders", limit=-1)
+
+
+def test_a_search_limit_that_is_not_a_positive_number_is_refused(
+    catalog: Catalog, shop: None
+) -> None:
+    limits: list[Any] = [0, True, "5", 2.0, None, 2**63]
+    calls = {repr(n): partial(catalog.search_tables, "orders", limit=n) for n in limits}
+    refused_by_each(catalog, InvalidInputError, calls, match="limit")
+
+
+def test_search_does_not_match_words_of_locations(catalog: Catalog, shop: None) -> None:
+    catalog.create_table("shop", "zebra_facts", location="s3://warehouse-home/team/zoo")
+    catalog.create_database("lake")
+    stripes = catalog.create_table("lake", "stripes")  # in the warehouse, under the home folder
+    home_words = [w for w in str(catalog.settings.warehouse).lower().split("/") if w]
+
+    assert stripes.location.startswith(str(catalog.settings.warehouse))
+    assert home_words and all(found(catalog, w) == [] for w in home_words)
+    assert found(catalog, "zoo") == []
+    assert found(catalog, "warehouse-home") == []
+    assert found(catalog, "bucket") == []
+    assert found(catalog, "s3") == []
+    assert found(catalog, "zebra") == ["shop.zebra_facts"]
+    assert found(catalog, "stripes") == ["lake.stripes"]
+    catalog.update_table("lake", "stripes", location="s3://b/zoo")
+    assert found(catalog, "zoo") == []
+
+
+def test_opening_an_older_catalog_drops_locations_from_search(
+    catalog: Catalog, shop: None, catalog_url: str, glue_home: Path
+) -> None:
+    """Migration 0004 recomputes the search text of tables stored before it (and its downgrade
+    puts the location back)."""
+    catalog.create_table("shop", "zebra_facts", location="s3://b/zoo", description="Stripes")
+    before = {t.qualified_name: t for t in catalog.search_tables("shop")}
+    config = Config()
+    config.set_main_option("script_location", str(Path(store.__file__).parent / "migrations"))
+    with catalog.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    assert found(catalog, "zoo") == ["shop.zebra_facts"]
+    catalog.close()
+
+    with Catalog(catalog_url, home=glue_home) as reopened:
+        assert found(reopened, "zoo") == []
+        assert found(reopened, "stripes") == ["shop.zebra_facts"]
+        assert {t.qualified_name: t for t in reopened.search_tables("shop")} == before

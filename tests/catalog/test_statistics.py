@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from glue_magics.catalog import Catalog, ColumnStatistics
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
-from .helpers import TableMaker, refused
+from .helpers import TableMaker, refused, refused_by_each
 
 COLUMNS = (
     "id bigint",
@@ -319,11 +321,6 @@ GLUE_VALUE_SHAPES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="statistics.py _check(): every field starting with 'Maximum' must be a number >= 0, "
-    "but MaximumValue holds a column value (negative numbers, Glue's date and decimal shapes)",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("column", "data"), GLUE_VALUE_SHAPES, ids=["long", "double", "date", "decimal"]
 )
@@ -333,3 +330,110 @@ def test_maximum_value_takes_the_columns_values(
     catalog.update_column_statistics("sales", "orders", [stat(column, data)])
 
     assert catalog.get_column_statistics("sales", "orders")[0].data == data
+
+
+def long_stats(low: Any, high: Any) -> dict[str, Any]:
+    return {
+        "Type": "LONG",
+        "LongColumnStatisticsData": {
+            "MinimumValue": low,
+            "MaximumValue": high,
+            "NumberOfNulls": 0,
+            "NumberOfDistinctValues": 2,
+        },
+    }
+
+
+def with_values(kind: str, low: Any, high: Any) -> dict[str, Any]:
+    key = f"{kind.capitalize()}ColumnStatisticsData"
+    body = {"NumberOfNulls": 0, "NumberOfDistinctValues": 2, "MinimumValue": low}
+    if high is not None:
+        body["MaximumValue"] = high
+    return {"Type": kind, key: body}
+
+
+def decimal(unscaled: int, scale: int) -> dict[str, Any]:
+    raw = unscaled.to_bytes(max(1, (unscaled.bit_length() + 8) // 8), "big", signed=True)
+    return {"UnscaledValue": base64.b64encode(raw).decode(), "Scale": scale}
+
+
+BAD_VALUES: list[tuple[str, dict[str, Any]]] = [
+    ("id", long_stats(5, 1)),
+    ("id", long_stats("1", 2)),
+    ("id", long_stats(1.5, 2)),
+    ("id", long_stats(True, 2)),
+    ("id", long_stats(0, 2**63)),
+    ("id", long_stats(None, 2)),
+    ("price", with_values("DOUBLE", 1.0, -1.0)),
+    ("price", with_values("DOUBLE", float("nan"), 1.0)),
+    ("price", with_values("DOUBLE", 0.0, float("inf"))),
+    ("price", with_values("DOUBLE", "0.5", None)),
+    ("day", with_values("DATE", "2024-12-31", "2024-01-01")),
+    ("day", with_values("DATE", "2024-02-30", None)),
+    ("day", with_values("DATE", "20240101", None)),
+    ("day", with_values("DATE", 20240101, None)),
+    ("day", with_values("DATE", "2024-01-01T00:00:00", None)),
+    ("amount", with_values("DECIMAL", decimal(300, 2), decimal(2, 0))),
+    ("amount", with_values("DECIMAL", 1.5, None)),
+    ("amount", with_values("DECIMAL", {"UnscaledValue": "AQ=="}, None)),
+    ("amount", with_values("DECIMAL", {"UnscaledValue": "not base64!", "Scale": 2}, None)),
+    ("amount", with_values("DECIMAL", {"UnscaledValue": "", "Scale": 2}, None)),
+    ("amount", with_values("DECIMAL", {"UnscaledValue": "AQ==", "Scale": "2"}, None)),
+    ("amount", with_values("DECIMAL", {"UnscaledValue": b"\x01", "Scale": 2}, None)),
+    (
+        "name",
+        {
+            "Type": "STRING",
+            "StringColumnStatisticsData": {
+                **GOOD["name"]["StringColumnStatisticsData"],
+                "MaximumValue": "zzz",
+            },
+        },
+    ),
+    (
+        "qty",
+        {
+            "Type": "LONG",
+            "LongColumnStatisticsData": {"NumberOfNulls": 0, "NumberOfDistinctValue": 1},
+        },
+    ),
+    (
+        "qty",
+        {
+            "Type": "LONG",
+            "LongColumnStatisticsData": {
+                "NumberOfNulls": float("nan"),
+                "NumberOfDistinctValues": 1,
+            },
+        },
+    ),
+]
+
+
+def test_bad_minimum_and_maximum_values_are_refused(catalog: Catalog, orders: None) -> None:
+    calls = {
+        f"{i}: {column} {data!r}": partial(
+            catalog.update_column_statistics, "sales", "orders", [stat(column, data)]
+        )
+        for i, (column, data) in enumerate(BAD_VALUES)
+    }
+    refused_by_each(catalog, InvalidInputError, calls, match="for '")
+
+
+GOOD_VALUES: list[tuple[str, dict[str, Any]]] = [
+    ("id", long_stats(-(2**63), 2**63 - 1)),
+    ("id", long_stats(7, 7)),
+    ("price", with_values("DOUBLE", -3, 2.5)),
+    ("day", with_values("DATE", "2024-02-29", "2024-02-29")),
+    ("amount", with_values("DECIMAL", decimal(-150, 2), decimal(2, 0))),
+    ("amount", with_values("DECIMAL", decimal(199, 2), decimal(2, 0))),
+    ("amount", with_values("DECIMAL", decimal(5, 0), None)),
+]
+
+
+def test_minimum_and_maximum_values_within_range_are_kept(catalog: Catalog, orders: None) -> None:
+    for column, data in GOOD_VALUES:
+        catalog.update_column_statistics("sales", "orders", [stat(column, data)])
+
+        (stored,) = catalog.get_column_statistics("sales", "orders", [column])
+        assert stored.data == data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from alembic.script import ScriptDirectory
 import glue_magics.catalog.store as store
 from glue_magics.catalog import Catalog, ColumnStatistics
 from glue_magics.catalog.models import Base
-from glue_magics.errors import GlueMagicsError, InvalidInputError
+from glue_magics.errors import GlueMagicsError, InvalidInputError, StoreUnavailableError
 
 from .helpers import TableMaker, snapshot
 
@@ -111,28 +112,76 @@ def test_an_invalid_catalog_url_is_refused(url: str) -> None:
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.xfail(
-    reason="store.py create_store_engine(): only ArgumentError from make_url() and ImportError "
-    "are turned into InvalidInputError; an unknown dialect or driver raises SQLAlchemy's "
-    "NoSuchModuleError and a non-numeric port a bare ValueError",
-    strict=True,
-)
 @pytest.mark.parametrize(
-    "url", ["foo://bar", "postgresql+nosuchdriver://h/db", "postgresql+psycopg://h:notaport/db"]
+    ("url", "match"),
+    [
+        ("foo://bar", "SQLite or PostgreSQL"),
+        ("mysql://u@h/db", "SQLite or PostgreSQL"),
+        ("postgresql+nosuchdriver://h/db", "unknown driver"),
+        ("postgresql+psycopg://h:notaport/db", "port"),
+        ("postgresql+psycopg://etl:s3cret@h:notaport/db", "port"),
+        ("postgresql+nosuchdriver://etl:s3cret@h/db", "unknown driver"),
+        ("foo://etl:s3cret@h/db", "SQLite or PostgreSQL"),
+    ],
 )
-def test_an_unknown_dialect_or_a_bad_port_is_refused(url: str) -> None:
-    with pytest.raises(InvalidInputError):
+def test_an_unknown_dialect_or_a_bad_port_is_refused(url: str, match: str) -> None:
+    with pytest.raises(InvalidInputError, match=match) as info:
         Catalog(url)
+    assert "\n" not in str(info.value)
+    assert "s3cret" not in str(info.value)
+    assert "sqlite:///PATH or postgresql+psycopg://" in str(info.value)
 
 
-@pytest.mark.xfail(
-    reason="store.py create_store_engine()/_upgrade(): a server that cannot be reached raises "
-    "SQLAlchemy's OperationalError with a multi-line message, not a GlueMagicsError",
-    strict=True,
-)
-def test_an_unreachable_server_gives_a_one_line_error() -> None:
-    with pytest.raises(GlueMagicsError) as info:
-        Catalog("postgresql+psycopg://postgres@127.0.0.1:1/none")
+@pytest.fixture
+def closed_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_an_unreachable_server_gives_a_one_line_error(closed_port: int) -> None:
+    with pytest.raises(StoreUnavailableError) as info:
+        Catalog(f"postgresql+psycopg://postgres:s3cret@127.0.0.1:{closed_port}/none")
+
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"127.0.0.1:{closed_port}" in message
+    assert "s3cret" not in message
+    assert isinstance(info.value, GlueMagicsError)
+
+
+def test_a_server_that_goes_away_gives_a_one_line_error(catalog: Catalog, closed_port: int) -> None:
+    catalog.create_database("sales")
+    catalog.engine.dispose()
+    # As if the server had stopped after the catalog was opened.
+    catalog.engine = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port}/c")
+    calls = {
+        "read": lambda: catalog.list_databases(),
+        "write": lambda: catalog.create_database("other"),
+        "change-seq": lambda: catalog.change_seq(),
+    }
+
+    for label, call in calls.items():
+        with pytest.raises(StoreUnavailableError, match=f"127.0.0.1:{closed_port}") as info:
+            call()
+        assert "\n" not in str(info.value), label
+    with pytest.raises(StoreUnavailableError), catalog.transaction():
+        catalog.create_database("other")
+
+
+@pytest.mark.parametrize("kind", ["a-folder", "not-a-database"])
+def test_a_sqlite_store_that_cannot_be_opened_gives_a_one_line_error(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / kind
+    if kind == "a-folder":
+        path.mkdir()
+    else:
+        path.write_text("just some text, " * 100)
+
+    with pytest.raises(StoreUnavailableError, match=kind) as info:
+        Catalog(f"sqlite:///{path}")
     assert "\n" not in str(info.value)
 
 

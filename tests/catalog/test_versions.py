@@ -150,15 +150,19 @@ def test_changing_partition_keys_is_refused_while_the_table_has_partitions(
         catalog.restore_table_version("sales", "orders", 1)
 
 
-@pytest.mark.xfail(
-    reason="tables.py TableOps._apply(): expected_version is not type-checked: '1' never equals "
-    "the stored 1 (ConcurrentModificationError 'is at version 1, not 1'), 1.5 gives the same, "
-    "and True is taken as version 1",
-    strict=True,
-)
 @pytest.mark.parametrize("expected", ["1", 1.5, True])
 def test_a_non_integer_expected_version_is_invalid_input(
     catalog: Catalog, orders: None, expected: object
 ) -> None:
     with refused(catalog, InvalidInputError, match="version"):
         catalog.update_table("sales", "orders", description="x", expected_version=expected)
+
+
+@pytest.mark.parametrize("expected", ["1", 1.5, True])
+def test_restore_refuses_a_non_integer_expected_version(
+    catalog: Catalog, orders: None, expected: object
+) -> None:
+    catalog.update_table("sales", "orders", description="v2")
+
+    with refused(catalog, InvalidInputError, match="version"):
+        catalog.restore_table_version("sales", "orders", 1, expected_version=expected)  # type: ignore[arg-type]
