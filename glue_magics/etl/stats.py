@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 _WITH_MIN_MAX = {"LONG", "DOUBLE", "DATE"}
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _kind(column: Column) -> str | None:
@@ -56,8 +61,15 @@ def compute(df: DataFrame, columns: Sequence[Column]) -> tuple[int, list[ColumnS
             body.update(NumberOfTrues=row[f"t{i}"], NumberOfFalses=row[f"f{i}"])
         else:
             body["NumberOfDistinctValues"] = row[f"d{i}"]
-        if kind in _WITH_MIN_MAX and row[f"lo{i}"] is not None:
-            low, high = row[f"lo{i}"], row[f"hi{i}"]
+        low, high = row.get(f"lo{i}"), row.get(f"hi{i}")
+        # NaN and infinities are no min/max Glue can keep: leave those out.
+        if (
+            kind in _WITH_MIN_MAX
+            and low is not None
+            and high is not None
+            and _finite(low)
+            and _finite(high)
+        ):
             body["MinimumValue"] = low.isoformat() if kind == "DATE" else low
             body["MaximumValue"] = high.isoformat() if kind == "DATE" else high
         if kind == "STRING":

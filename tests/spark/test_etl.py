@@ -296,3 +296,12 @@ def test_jdbc_target_on_postgresql(
         assert set(sa.inspect(conn).get_table_names(schema="public")) == {"daily"}
     engine.dispose()
     assert cat.get_lineage(f"{jdbc}#public.daily")["upstream"][0].source == "raw.orders"
+
+
+def test_nan_values_leave_min_and_max_out_of_the_statistics(spark, cat: Catalog) -> None:  # type: ignore[no-untyped-def]
+    body = "SELECT dt, CAST('NaN' AS DOUBLE) AS v FROM o"
+    result = etl(spark, cat, body, sources=["o=raw.orders"], target="analytics.nans")
+    assert result.rows_written == 12
+    (stat,) = [s for s in cat.get_column_statistics("analytics", "nans") if s.column_name == "v"]
+    assert stat.data["Type"] == "DOUBLE"
+    assert "MinimumValue" not in stat.data["DoubleColumnStatisticsData"]
