@@ -45,7 +45,7 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="database targets: Glue include path 'db/schema/table' with % wildcards (repeatable)",
+        help="database targets: Glue include path 'db/schema/table' with %% wildcards (repeatable)",
     )
     parser.add_argument(
         "--secret-ref",

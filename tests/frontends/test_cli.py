@@ -127,3 +127,12 @@ def _options(parser) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
 def test_magic_and_cli_share_subcommands_and_options() -> None:
     groups = next(a for a in cli.build_parser()._actions if a.dest == "group")
     assert _options(groups.choices["catalog"]) == _options(catalog_magic.build_parser())
+
+
+@pytest.mark.parametrize("group", ["catalog", "crawl", "etl"])
+def test_help_of_every_group(group: str) -> None:
+    proc = subprocess.run(
+        [GLUE_MAGICS, group, "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"usage: glue-magics {group}")
