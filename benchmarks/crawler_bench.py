@@ -64,7 +64,7 @@ import crawler_lake as lakes  # noqa: E402
 now = time.perf_counter
 START, END = "<!-- crawler-results:start -->", "<!-- crawler-results:end -->"
 LOAD_AT_START = " ".join(f"{x:.2f}" for x in os.getloadavg())
-CODE_AT_START = ""
+CODE_AT_START: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -1001,16 +1001,25 @@ def profile_section(res: Results) -> str:
     return "\n".join(out)
 
 
-def code_fingerprint() -> str:
-    """The sources the crawl runs (crawler and catalog), hashed: a run must not span an edit."""
+def source_hashes() -> dict[str, str]:
+    """sha1 of every glue_magics source file, by path: a run must not span an edit."""
     import hashlib
 
-    digest = hashlib.sha1()
-    for folder in ("glue_magics/crawler", "glue_magics/catalog"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return {
+        str(path.relative_to(ROOT)): hashlib.sha1(path.read_bytes()).hexdigest()
+        for path in sorted((ROOT / "glue_magics").rglob("*.py"))
+    }
+
+
+def loaded_sources() -> list[str]:
+    """The glue_magics files this process imported (the crawl's code)."""
+    out = []
+    for module in list(sys.modules.values()):
+        name, file = getattr(module, "__name__", ""), getattr(module, "__file__", None)
+        if name.startswith("glue_magics") and file:
+            with contextlib.suppress(ValueError):
+                out.append(str(Path(file).resolve().relative_to(ROOT)))
+    return sorted(out)
 
 
 def code_info() -> str:
@@ -1023,13 +1032,23 @@ def code_info() -> str:
             return ""
 
     head = git("log", "-1", "--format=%h %s") or "(not a git checkout)"
-    dirty = git("status", "--porcelain", "--", "glue_magics/crawler", "glue_magics/catalog")
+    loaded = [p for p in loaded_sources() if p in CODE_AT_START]
+    dirty = git("status", "--porcelain", "--", *loaded) if loaded else ""
+    import hashlib
+
+    digest = hashlib.sha1("".join(CODE_AT_START[p] for p in loaded).encode()).hexdigest()[:12]
     text = f"- Code: commit {head}"
     if dirty:
-        text += f"; with uncommitted changes in {len(dirty.splitlines())} crawler/catalog file(s)"
-    text += f"; crawler + catalog sources sha1 {CODE_AT_START}"
-    if code_fingerprint() != CODE_AT_START:
-        text += " **(the sources changed during the run: the results mix two versions)**"
+        text += f"; with uncommitted changes in {len(dirty.splitlines())} of the files it runs"
+    text += f"; the {len(loaded)} glue_magics files the crawl runs hash to {digest}"
+    current = source_hashes()
+    changed = [p for p in loaded if current.get(p) != CODE_AT_START[p]]
+    if changed:
+        text += (
+            " **(changed during the run, so the results may mix two versions: "
+            + ", ".join(changed)
+            + ")**"
+        )
     return text
 
 
@@ -1239,7 +1258,7 @@ def main(argv: list[str] | None = None) -> int:
         child_profile(args.child_data, args.child_out, args.profile_dir)
         return 0
     global CODE_AT_START
-    CODE_AT_START = code_fingerprint()
+    CODE_AT_START = source_hashes()
     base = QUICK if args.quick else FULL
     sizes = Sizes(
         parquet_files=args.files or base.parquet_files,

@@ -12,7 +12,7 @@ Layout (``parquet_files`` = tables x partitions x files per partition)::
 Each Parquet file holds 20 to 1,019 rows (the count varies from file to file, as in a real lake,
 so footers and per-file record counts differ). A table has at most 1,000 distinct payloads, each
 written with pyarrow once and copied byte for byte to the files that share its row count:
-generating 100,000 files takes well under a minute, and a crawler still has to open each file
+generating 100,000 files takes about a minute, and a crawler still has to open each file
 and read its footer.
 """
 
