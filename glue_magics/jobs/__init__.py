@@ -1,0 +1,1 @@
+"""Jobs: promote notebooks to scheduled jobs, run them, and export them to other schedulers."""
