@@ -20,6 +20,7 @@ from glue_magics.errors import GlueMagicsError
 def build_parser() -> CommandParser:
     from glue_magics.commands.catalog import add_catalog_commands
     from glue_magics.commands.crawl import add_crawl_arguments
+    from glue_magics.commands.dq import add_dq_subcommands
     from glue_magics.commands.etl import add_etl_subcommands
 
     parser = CommandParser(
@@ -42,6 +43,12 @@ def build_parser() -> CommandParser:
     etl = groups.add_parser("etl", help="ETL runs and job bookmarks")
     add_etl_subcommands(
         etl.add_subparsers(
+            dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
+        )
+    )
+    dq = groups.add_parser("dq", help="data quality: DQDL rulesets, evaluations and their history")
+    add_dq_subcommands(
+        dq.add_subparsers(
             dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
         )
     )
@@ -82,6 +89,10 @@ def _run(catalog: Any, args: argparse.Namespace) -> Any:
 
         progress = TerminalProgress() if sys.stderr.isatty() else NoProgress()
         return run_crawl_command(catalog, args, progress)
+    if args.group == "dq":
+        from glue_magics.commands.dq import run_dq_command
+
+        return run_dq_command(catalog, args)
     if args.group == "etl":
         from glue_magics.commands.etl import run_etl_command
 

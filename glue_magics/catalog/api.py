@@ -10,6 +10,7 @@ from glue_magics.catalog.connections import ConnectionOps
 from glue_magics.catalog.crawlers import CrawlerOps
 from glue_magics.catalog.databases import DatabaseOps
 from glue_magics.catalog.partitions import PartitionOps
+from glue_magics.catalog.rulesets import RulesetOps
 from glue_magics.catalog.runs import RunOps
 from glue_magics.catalog.statistics import StatisticsOps
 from glue_magics.catalog.store import create_store_engine
@@ -26,6 +27,7 @@ class Catalog(
     RunOps,
     CrawlerOps,
     BookmarkOps,
+    RulesetOps,
 ):
     """The Data Catalog: databases, tables, versions, partitions, statistics, connections, runs.
 

@@ -242,3 +242,17 @@ class BookmarkRow(Base):
     state: Mapped[dict[str, Any]]
     run_id: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DQRulesetRow(Base):
+    """A named data-quality ruleset attached to a table: its DQDL and/or its GX suite (JSON)."""
+
+    __tablename__ = "dq_rulesets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    target: Mapped[str | None] = mapped_column(String(511), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    dqdl: Mapped[str | None] = mapped_column(Text)
+    gx_suite: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

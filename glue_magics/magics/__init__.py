@@ -8,11 +8,12 @@ from typing import Any
 from glue_magics.errors import GlueMagicsError
 from glue_magics.magics.catalog import CatalogMagics
 from glue_magics.magics.crawl import CrawlMagics
+from glue_magics.magics.dq import DqMagics
 from glue_magics.magics.etl import EtlMagics
 from glue_magics.magics.session import SessionMagics
 from glue_magics.magics.sql import SqlMagics
 
-MAGICS = (CatalogMagics, CrawlMagics, SessionMagics, SqlMagics, EtlMagics)
+MAGICS = (CatalogMagics, CrawlMagics, SessionMagics, SqlMagics, EtlMagics, DqMagics)
 
 
 def _one_line_error(
