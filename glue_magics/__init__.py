@@ -21,6 +21,16 @@ def load_ipython_extension(ipython: Any) -> None:
     register(ipython)
 
 
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    # The prebuilt JupyterLab sidebar (built from labextension/ into glue_magics/labextension/).
+    return [{"src": "labextension", "dest": "glue-magics"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    # The REST API the sidebar reads; glue_magics.server imports nothing heavy until a request.
+    return [{"module": "glue_magics.server"}]
+
+
 def table(name: str) -> Any:
     """A catalog table as a Spark DataFrame, on the kernel's managed session."""
     from glue_magics.spark.tables import table as spark_table

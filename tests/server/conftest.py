@@ -1,0 +1,107 @@
+"""A Jupyter server with the glue_magics extension, and a catalog with something in every corner.
+
+pytest refuses ``pytest_plugins`` outside the top-level conftest, so the pytest-jupyter fixtures and
+hooks are imported here instead, for the tests of this folder only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_jupyter.jupyter_server import *  # noqa: F403
+from traitlets.config import Config
+
+from glue_magics.catalog import Catalog, ColumnStatistics
+from glue_magics.crawler.run import crawl
+from tests.server.lake_data import write_lake, write_source_database
+
+Api = Callable[..., Awaitable[tuple[int, Any]]]
+
+
+@pytest.fixture
+def jp_server_config(glue_home: Path) -> Config:
+    # Like the extension template's check: no unauthenticated access at all.
+    return Config(
+        {
+            "ServerApp": {
+                # Terminals would only add their own (unauthenticated) websocket to the check.
+                "jpserver_extensions": {"glue_magics": True, "jupyter_server_terminals": False},
+                "allow_unauthenticated_access": False,
+            }
+        }
+    )
+
+
+@pytest.fixture
+def api(jp_fetch: Any) -> Api:
+    """GET a route under /glue-magics/api/; returns (status, decoded JSON body)."""
+
+    async def get(*path: str, **params: Any) -> tuple[int, Any]:
+        response = await jp_fetch(
+            "glue-magics",
+            "api",
+            *path,
+            params={k: v for k, v in params.items() if v is not None},
+            raise_error=False,
+        )
+        return response.code, json.loads(response.body)
+
+    return get
+
+
+@pytest.fixture
+def seeded(glue_home: Path, tmp_path: Path) -> Iterator[Catalog]:
+    """raw.orders/people/events crawled from files, src.main_customers from a SQLite database,
+    sales.report with three versions, statistics, lineage, an ETL run and a DQ result."""
+    with Catalog(home=glue_home) as catalog:
+        crawl(catalog, [str(write_lake(tmp_path / "lake"))], "raw", name="lake")
+        crawl(catalog, [write_source_database(tmp_path / "shop.db")], "src", name="shopdb")
+        catalog.create_database("sales")
+        catalog.create_table(
+            "sales",
+            "report",
+            columns=[{"name": "day", "type": "string"}],
+            classification="parquet",
+            location=str(tmp_path / "report"),
+        )
+        catalog.update_table(
+            "sales",
+            "report",
+            columns=[{"name": "day", "type": "string"}, {"name": "total", "type": "double"}],
+        )
+        catalog.update_table(
+            "sales",
+            "report",
+            columns=[{"name": "day", "type": "date"}, {"name": "total", "type": "double"}],
+            description="daily totals",
+        )
+        run = catalog.start_run("etl", "daily", target="sales.report")
+        catalog.add_lineage("raw.orders", "sales.report", run_id=run.id, code_hash="abc")
+        catalog.finish_run(run.id, "SUCCEEDED", metrics={"rows_written": 3})
+        catalog.record_dq_result(
+            "sales.report", 0.5, [{"rule": "IsComplete day", "result": "PASS"}], ruleset="basic"
+        )
+        catalog.update_column_statistics(
+            "raw",
+            "orders",
+            [
+                ColumnStatistics(
+                    "order_id",
+                    "bigint",
+                    {
+                        "Type": "LONG",
+                        "LongColumnStatisticsData": {
+                            "NumberOfNulls": 0,
+                            "NumberOfDistinctValues": 6,
+                            "MinimumValue": 1,
+                            "MaximumValue": 22,
+                        },
+                    },
+                )
+            ],
+        )
+        yield catalog
