@@ -9,6 +9,7 @@ from glue_magics.catalog.bookmarks import BookmarkOps
 from glue_magics.catalog.connections import ConnectionOps
 from glue_magics.catalog.crawlers import CrawlerOps
 from glue_magics.catalog.databases import DatabaseOps
+from glue_magics.catalog.jobs import JobOps
 from glue_magics.catalog.partitions import PartitionOps
 from glue_magics.catalog.rulesets import RulesetOps
 from glue_magics.catalog.runs import RunOps
@@ -28,6 +29,7 @@ class Catalog(
     CrawlerOps,
     BookmarkOps,
     RulesetOps,
+    JobOps,
 ):
     """The Data Catalog: databases, tables, versions, partitions, statistics, connections, runs.
 

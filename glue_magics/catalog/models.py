@@ -167,6 +167,8 @@ class RunRow(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
     log: Mapped[str | None] = mapped_column(Text)
+    # The job run (job_runs.id) whose notebook started this run, if any.
+    job_run_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class LineageEdgeRow(Base):
@@ -256,3 +258,76 @@ class DQRulesetRow(Base):
     gx_suite: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobRow(Base):
+    """A notebook promoted to a job: its settings, schedule and the newest version's number."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    # The job's settings (parameters, fixed parameters, gates, timeout, retries, ...), as JSON.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    schedule: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    paused: Mapped[bool] = mapped_column(default=False)
+    current_version: Mapped[int] = mapped_column(default=1)
+    # The scheduler's mark: fire times up to here have been handled (run, queued or skipped).
+    scheduled_through: Mapped[datetime | None]
+    skipped_runs: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobVersionRow(Base):
+    """A snapshot of the notebook taken at promotion (nbformat JSON) and its SHA-256."""
+
+    __tablename__ = "job_versions"
+    __table_args__ = (UniqueConstraint("job_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    notebook: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    # The defaults read from the notebook's cell tagged "parameters".
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobRunRow(Base):
+    """One attempt of a job run. A scheduled fire time is claimed by inserting its first attempt:
+    (job_id, scheduled_for, attempt) is unique, so two schedulers cannot both claim it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (
+        UniqueConstraint("job_id", "scheduled_for", "attempt"),
+        Index("ix_job_runs_job_state", "job_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    trigger: Mapped[str] = mapped_column(String(16))
+    scheduled_for: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempt: Mapped[int] = mapped_column(default=1)
+    first_run_id: Mapped[int | None]
+    previous_run_id: Mapped[int | None]
+    arguments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A waiting run starts no earlier than this (retry backoff).
+    not_before: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    owner: Mapped[str | None] = mapped_column(String(255))
+    lease_expires_at: Mapped[datetime | None]
+    pid: Mapped[int | None]
+    kernel_pid: Mapped[int | None]
+    output_path: Mapped[str | None] = mapped_column(Text)
+    log_path: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    failed_cell: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -6,6 +6,7 @@ The foundation stores and lists them; the crawler, ETL, quality and jobs package
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,8 @@ from glue_magics.catalog.objects import DQResult, LineageEdge, Run
 from glue_magics.catalog.validation import check_id, check_limit, check_text, column_length
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
+#: Set by the job runner in a job run's kernel: the id of the job run (job_runs.id).
+JOB_RUN_ID_ENV = "GLUE_MAGICS_JOB_RUN_ID"
 RUN_KINDS = frozenset({"crawl", "etl", "dq", "job"})
 #: Glue's job run states; crawls use the same vocabulary.
 RUN_STATES = frozenset(
@@ -46,6 +49,17 @@ def _check_run_ref(session: Session, run_id: int | None) -> None:
         _run_row(session, run_id)
 
 
+def _current_job_run(session: Session) -> int | None:
+    """The job run this process works for ($GLUE_MAGICS_JOB_RUN_ID), if it is in this catalog."""
+    from glue_magics.catalog.models import JobRunRow
+
+    text = os.environ.get(JOB_RUN_ID_ENV, "").strip()
+    if not text.isdigit():
+        return None
+    found = session.get(JobRunRow, int(text))
+    return found.id if found is not None else None
+
+
 def _to_run(row: RunRow) -> Run:
     return Run(
         id=row.id,
@@ -66,7 +80,11 @@ def _edge(row: LineageEdgeRow) -> LineageEdge:
 
 class RunOps(CatalogBase):
     def start_run(self, kind: str, name: str, *, target: str | None = None) -> Run:
-        """Record the start of a run (state RUNNING)."""
+        """Record the start of a run (state RUNNING).
+
+        Inside a job run's kernel (``$GLUE_MAGICS_JOB_RUN_ID`` set by the job runner) the run is
+        linked to that job run, which sums the rows and bytes its runs wrote.
+        """
         if not isinstance(kind, str) or kind not in RUN_KINDS:
             raise InvalidInputError(
                 f"invalid run kind {kind!r}: use one of {', '.join(sorted(RUN_KINDS))}"
@@ -76,6 +94,7 @@ class RunOps(CatalogBase):
 
         def run(session: Session) -> Run:
             row = RunRow(kind=kind, name=name, state="RUNNING", target=target, metrics={})
+            row.job_run_id = _current_job_run(session)
             session.add(row)
             session.flush()
             return _to_run(row)
