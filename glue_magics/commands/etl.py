@@ -9,6 +9,7 @@ from typing import Any
 from glue_magics.catalog import Catalog
 from glue_magics.commands import CommandParser
 from glue_magics.display import DetailResult, MessageResult, Result, TableResult
+from glue_magics.etl.gate import DQ_ACTIONS
 from glue_magics.etl.spec import FORMATS, LANGS, MODES, EtlSpec, make_spec
 
 
@@ -63,6 +64,17 @@ def build_cell_parser(parents: list[argparse.ArgumentParser] | None = None) -> C
     parser.add_argument(
         "--secret-ref", help="a JDBC target's password: env:VAR or keyring:SERVICE/USER"
     )
+    parser.add_argument(
+        "--dq",
+        metavar="RULESET",
+        help="gate the write with a data-quality ruleset (a saved ruleset's name or DQDL text)",
+    )
+    parser.add_argument(
+        "--dq-action",
+        choices=DQ_ACTIONS,
+        help="when a rule fails: fail (write nothing, the default), warn (write and record), "
+        "quarantine (failing rows go to TARGET_quarantine)",
+    )
     return parser
 
 
@@ -81,6 +93,8 @@ def spec_from(args: argparse.Namespace, body: str) -> EtlSpec:
         job=args.job,
         jdbc_table=args.jdbc_table,
         secret_ref=args.secret_ref,
+        dq=args.dq,
+        dq_action=args.dq_action,
     )
 
 
@@ -98,6 +112,7 @@ def etl_report(result: Any) -> DetailResult:
         ("table created", "yes" if result.created_table else None),
         ("schema changes", result.schema_changes or None),
         ("bookmarked files read", result.new_files_read or None),
+        ("data quality", _gate_summary(result.dq)),
         ("seconds", round(result.seconds, 3)),
     ]
     data = {
@@ -181,3 +196,13 @@ def run_etl_command(catalog: Catalog, args: argparse.Namespace) -> Result:
         )
     count = catalog.reset_bookmarks(args.job)
     return MessageResult(f"reset {count} bookmark(s) of job {args.job}")
+
+
+def _gate_summary(dq: dict[str, Any] | None) -> str | None:
+    if not dq:
+        return None
+    verdict = "passed" if dq["passed"] else f"failed: {'; '.join(dq['failed_rules'])}"
+    text = f"{dq['ruleset']} ({dq['action']}) {verdict}, score {dq['score']:.0%}"
+    if dq["rows_quarantined"]:
+        text += f", {dq['rows_quarantined']} rows quarantined"
+    return text

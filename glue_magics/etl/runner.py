@@ -47,6 +47,7 @@ class EtlResult:
     created_table: bool = False
     schema_changes: list[str] = field(default_factory=list)
     new_files_read: dict[str, int] = field(default_factory=dict)  # bookmarked source -> files
+    dq: dict[str, Any] | None = None  # the data-quality gate's outcome
     seconds: float = 0.0
 
     def metrics(self) -> dict[str, Any]:
@@ -60,6 +61,7 @@ class EtlResult:
             "schema_changes": self.schema_changes,
             "bookmarked_files_read": self.new_files_read,
             "mode": self.mode,
+            "dq": self.dq,
             "seconds": round(self.seconds, 3),
         }
 
@@ -269,7 +271,7 @@ class EtlRun:
     def _run_files(self, result: EtlResult, started: float) -> None:
         spec = self.spec
         existing = self._existing()
-        df = self.transform()
+        df = self._gated(self.transform(), result)
         all_columns = columns_of(df.schema)
         keys = tuple(c for k in spec.partition_by for c in all_columns if c.name == k)
         data = tuple(c for c in all_columns if c.name not in spec.partition_by)
@@ -304,7 +306,7 @@ class EtlRun:
         assert spec.target.url and spec.target.jdbc_table
         password = resolve_secret_ref(spec.secret_ref) if spec.secret_ref else None
         target = jdbc_target.parse_target(spec.target.url, spec.target.jdbc_table, password)
-        df = self.transform()
+        df = self._gated(self.transform(), result)
         staged = jdbc_target.StagedTable(target, spec.mode)
         try:
             staged.write(df)
@@ -314,6 +316,36 @@ class EtlRun:
         with staged.swap() as rows, self.catalog.transaction():
             result.rows_written = rows
             self._record(result, started)
+
+    def _gated(self, df: DataFrame, result: EtlResult) -> DataFrame:
+        """What the data-quality gate lets through; quarantined rows are written first, so a
+        failure later never loses them."""
+        from glue_magics.etl.gate import QUARANTINE_SUFFIX, apply_gate
+        from glue_magics.etl.spec import Target
+
+        passed, failed, outcome = apply_gate(df, self.spec, self.catalog, result.run_id)
+        if outcome is None:
+            return df
+        if failed is not None:
+            target = self.spec.target
+            quarantine = replace(
+                self.spec,
+                target=Target(
+                    "table", database=target.database, table=f"{target.table}{QUARANTINE_SUFFIX}"
+                ),
+                mode="append",
+                bookmark=False,
+                schema_evolution=True,
+                dq=None,
+                job=f"{self.spec.job_name}{QUARANTINE_SUFFIX}",
+            )
+            outcome.rows_quarantined = (
+                _Prepared(self.catalog, self.spark, self.bridge, quarantine, failed)
+                .run()
+                .rows_written
+            )
+        result.dq = outcome.metrics()
+        return passed
 
     def _error(self, exc: BaseException) -> BaseException:
         from glue_magics.spark.sql import spark_error
@@ -453,6 +485,24 @@ class EtlRun:
             [Partition(values=v, location=loc) for v, loc in written.items()],
             if_not_exists=True,
         )
+
+
+class _Prepared(EtlRun):
+    """A write of a DataFrame already computed (a gate's quarantined rows)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        spark: SparkSession,
+        bridge: CatalogBridge,
+        spec: EtlSpec,
+        df: DataFrame,
+    ) -> None:
+        super().__init__(catalog, spark, bridge, spec)
+        self.df = df
+
+    def transform(self) -> DataFrame:
+        return self.df.toDF(*[c.lower() for c in self.df.columns])
 
 
 def run_etl(

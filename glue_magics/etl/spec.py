@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from glue_magics.catalog.names import normalize_column_name, normalize_name, split_table_name
 from glue_magics.errors import InvalidInputError
+from glue_magics.etl.gate import DQ_ACTIONS
 
 FORMATS = ("parquet", "csv", "json", "orc")
 MODES = ("overwrite", "append", "overwrite-partitions")
@@ -59,6 +60,8 @@ class EtlSpec:
     schema_evolution: bool = False
     job: str = ""  # the bookmarks' owner; defaults to the target's name
     secret_ref: str | None = None  # a JDBC target's password: env:VAR or keyring:SERVICE/USER
+    dq: str | None = None  # a ruleset gating the write (saved name or DQDL text)
+    dq_action: str = "fail"
     options: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -101,6 +104,8 @@ def make_spec(
     job: str | None = None,
     jdbc_table: str | None = None,
     secret_ref: str | None = None,
+    dq: str | None = None,
+    dq_action: str | None = None,
 ) -> EtlSpec:
     """Check every option; each problem is a one-line InvalidInputError."""
     if not body.strip():
@@ -116,6 +121,7 @@ def make_spec(
         (format, FORMATS, "--format"),
         (mode, MODES, "--mode"),
         (lang, LANGS, "--lang"),
+        (dq_action or "fail", DQ_ACTIONS, "--dq-action"),
     ):
         if value not in allowed:
             raise InvalidInputError(f"invalid {option} {value!r}: use one of {', '.join(allowed)}")
@@ -129,6 +135,12 @@ def make_spec(
     parsed_target = parse_target(target, jdbc_table)
     if parsed_target.kind == "jdbc" and (keys or mode == "overwrite-partitions"):
         raise InvalidInputError("a JDBC target takes no --partition-by")
+    if dq_action and not dq:
+        raise InvalidInputError("--dq-action goes with --dq RULESET")
+    if dq_action == "quarantine" and parsed_target.kind != "table":
+        raise InvalidInputError("--dq-action quarantine needs a catalog table as --target")
+    if dq is not None and not dq.strip():
+        raise InvalidInputError("--dq needs a ruleset: a saved ruleset's name or DQDL text")
     if secret_ref is not None:
         from glue_magics.catalog.connections import check_secret_ref
 
@@ -146,4 +158,6 @@ def make_spec(
         schema_evolution=schema_evolution,
         job=normalize_name(job, "job name") if job else "",
         secret_ref=secret_ref,
+        dq=dq.strip() if dq else None,
+        dq_action=dq_action or "fail",
     )

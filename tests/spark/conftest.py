@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from glue_magics.catalog import Catalog
+from glue_magics.crawler.run import crawl
 from glue_magics.spark.errors import JavaNotFoundError
 from glue_magics.spark.java import require_java
+from tests.lake import write_csv, write_parquet
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -256,3 +259,23 @@ def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         yield {"url": f"sc://127.0.0.1:{port}", "pid": pid}
     finally:
         stop_pid(pid)
+
+
+DAYS = ("2024-01-01", "2024-01-02", "2024-01-03")
+
+
+@pytest.fixture
+def cat(tmp_path: Path, glue_home: Path) -> Iterator[Catalog]:
+    """raw.orders (partitioned by dt: 3 days x 4 rows) and raw.customers, crawled from a small
+    lake, and an empty analytics database."""
+    lake = tmp_path / "lake"
+    for day in DAYS:
+        write_parquet(
+            lake / "orders" / f"dt={day}" / "p.parquet", rows=4, extra={"customer": [0, 1, 1, 2]}
+        )
+    write_csv(lake / "customers" / "c.csv", ["id,region", "0,eu", "1,us", "2,eu"])
+    with Catalog(home=glue_home) as catalog:
+        crawl(catalog, [str(lake)], "raw", name="lake")
+        catalog.create_database("analytics")
+        catalog.lake = lake  # type: ignore[attr-defined]
+        yield catalog

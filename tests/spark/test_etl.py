@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,8 @@ from glue_magics.errors import EntityNotFoundError, InvalidInputError
 from glue_magics.etl.runner import run_etl
 from glue_magics.etl.spec import make_spec
 from glue_magics.spark.catalog_bridge import CatalogBridge
-from tests.lake import write_csv, write_parquet
-
-DAYS = ("2024-01-01", "2024-01-02", "2024-01-03")
-
-
-@pytest.fixture
-def cat(tmp_path: Path, glue_home: Path) -> Iterator[Catalog]:
-    lake = tmp_path / "lake"
-    for day in DAYS:
-        write_parquet(
-            lake / "orders" / f"dt={day}" / "p.parquet", rows=4, extra={"customer": [0, 1, 1, 2]}
-        )
-    write_csv(lake / "customers" / "c.csv", ["id,region", "0,eu", "1,us", "2,eu"])
-    with Catalog(home=glue_home) as catalog:
-        crawl(catalog, [str(lake)], "raw", name="lake")
-        catalog.create_database("analytics")
-        catalog.lake = lake  # type: ignore[attr-defined]
-        yield catalog
-
+from tests.lake import write_parquet
+from tests.spark.conftest import DAYS
 
 REVENUE = "SELECT o.dt, c.region, sum(o.amount) AS revenue, count(*) AS orders FROM o JOIN c ON o.customer = c.id GROUP BY 1, 2"
 
