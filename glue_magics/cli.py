@@ -22,6 +22,7 @@ def build_parser() -> CommandParser:
     from glue_magics.commands.crawl import add_crawl_arguments
     from glue_magics.commands.dq import add_dq_subcommands
     from glue_magics.commands.etl import add_etl_subcommands
+    from glue_magics.commands.jobs import add_jobs_commands, add_scheduler_arguments
 
     parser = CommandParser(
         prog="glue-magics", description="AWS Glue, re-created for Jupyter and the shell."
@@ -52,6 +53,16 @@ def build_parser() -> CommandParser:
             dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
         )
     )
+    jobs = groups.add_parser("jobs", help="notebooks promoted to scheduled jobs, and their runs")
+    add_jobs_commands(
+        jobs.add_subparsers(
+            dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
+        )
+    )
+    scheduler = groups.add_parser(
+        "scheduler", help="run scheduled jobs (foreground; --once: one pass)"
+    )
+    add_scheduler_arguments(scheduler)
     add_catalog_commands(
         catalog.add_subparsers(
             dest="command", metavar="SUBCOMMAND", required=True, parser_class=CommandParser
@@ -97,6 +108,14 @@ def _run(catalog: Any, args: argparse.Namespace) -> Any:
         from glue_magics.commands.etl import run_etl_command
 
         return run_etl_command(catalog, args)
+    if args.group == "jobs":
+        from glue_magics.commands.jobs import run_jobs_command
+
+        return run_jobs_command(catalog, args)
+    if args.group == "scheduler":
+        from glue_magics.commands.jobs import run_scheduler_command
+
+        return run_scheduler_command(catalog, args)
     from glue_magics.commands.catalog import run_catalog_command
 
     return run_catalog_command(catalog, args)

@@ -10,10 +10,11 @@ from glue_magics.magics.catalog import CatalogMagics
 from glue_magics.magics.crawl import CrawlMagics
 from glue_magics.magics.dq import DqMagics
 from glue_magics.magics.etl import EtlMagics
+from glue_magics.magics.jobs import JobsMagics
 from glue_magics.magics.session import SessionMagics
 from glue_magics.magics.sql import SqlMagics
 
-MAGICS = (CatalogMagics, CrawlMagics, SessionMagics, SqlMagics, EtlMagics, DqMagics)
+MAGICS = (CatalogMagics, CrawlMagics, SessionMagics, SqlMagics, EtlMagics, DqMagics, JobsMagics)
 
 
 def _one_line_error(
