@@ -48,7 +48,8 @@ def build_session_parser(
         # An explicit usage: argparse's intermixed parsing would re-format a generated one and
         # read the '%s' of '%session' as a placeholder.
         usage="%(prog)s [SUBCOMMAND] [KEY=VALUE ...] [-o VAR]\n"
-        "                [--master URL | --remote URL] [--idle-timeout MIN] [--verbose-errors on|off]",
+        "                [--master URL | --remote URL] [--idle-timeout MIN] [--verbose-errors on|off]\n"
+        "                [--livy URL [--livy-kind pyspark|sql] [--livy-conf K=V ...]]",
         description="Show and control the kernel's Spark session.\n\nsubcommands:\n" + subcommands,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -70,6 +71,25 @@ def build_session_parser(
     target.add_argument(
         "--remote", metavar="URL", help="run on the Spark Connect server at sc://HOST:PORT"
     )
+    # -- Apache Livy (glue_magics/spark/livy.py)
+    target.add_argument(
+        "--livy",
+        metavar="URL",
+        help="create a session on the Apache Livy server at http://HOST:8998 for %%%%sql "
+        "(needs glue_magics[livy])",
+    )
+    parser.add_argument(
+        "--livy-kind",
+        choices=["pyspark", "sql"],
+        help="how %%%%sql runs on Livy: pyspark (default) or Livy sql statements",
+    )
+    parser.add_argument(
+        "--livy-conf",
+        action="append",
+        metavar="K=V",
+        help="a Livy session setting (spark.* or driverMemory, numExecutors, queue, ...); repeatable",
+    )
+    # -- end Livy
     parser.add_argument(
         "--idle-timeout",
         metavar="MIN",
@@ -111,6 +131,10 @@ def parse_idle_timeout(text: str) -> float | None:
 
 def run_session_command(manager: SessionManager, args: argparse.Namespace) -> Result:
     """Check everything first, so bad input changes nothing; then apply and report."""
+    if args.livy or args.livy_kind or args.livy_conf or manager.livy is not None:
+        from glue_magics.spark.livy import run_livy_command  # Apache Livy: its own session
+
+        return run_livy_command(manager, args)
     command: str = args.command
     conf = parse_settings(args.settings)
     if args.settings and command not in ("conf", "restart"):

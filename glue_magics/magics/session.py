@@ -1,4 +1,4 @@
-"""``%session``: the kernel's Spark session (local, standalone cluster or Spark Connect)."""
+"""``%session``: the kernel's Spark session (local, standalone cluster, Spark Connect or Livy)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class SessionMagics(GlueMagics):
         %session conf KEY=VALUE [KEY=VALUE ...]    before the session starts
         %session --master local[4] | spark://HOST:PORT
         %session --remote sc://HOST:PORT           a Spark Connect server
+        %session --livy http://HOST:8998 [--livy-kind pyspark|sql] [--livy-conf K=V ...]
+                                                   an Apache Livy server, for %%sql only
         %session --idle-timeout MIN | off          stop the JVM after MIN minutes unused
         %session --verbose-errors on | off         Spark errors with their Java details
         """

@@ -42,18 +42,26 @@ class SqlMagics(GlueMagics):
             args = self.parse(build_parser(), options)
         except HelpShown:
             return None
-        spark = manager.session()
-        bridge = bridge_for(self.open_catalog())
-        with spark_job(spark, "%%sql", show_progress=self.in_notebook()):
-            _, result = run_sql(
-                spark,
-                bridge,
+        if manager.livy is not None:  # Apache Livy (glue_magics/spark/livy.py): runs there
+            result = manager.livy.sql(
                 query,
                 self.shell.user_ns,  # type: ignore[union-attr]
                 limit=args.limit,
                 verbose_errors=manager.verbose_errors,
             )
-        manager.touch()
+        else:
+            spark = manager.session()
+            bridge = bridge_for(self.open_catalog())
+            with spark_job(spark, "%%sql", show_progress=self.in_notebook()):
+                _, result = run_sql(
+                    spark,
+                    bridge,
+                    query,
+                    self.shell.user_ns,  # type: ignore[union-attr]
+                    limit=args.limit,
+                    verbose_errors=manager.verbose_errors,
+                )
+            manager.touch()
         frame = result.frame
         if args.output:
             self.shell.user_ns[args.output] = frame  # type: ignore[union-attr]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from glue_magics.spark._classic import ClassicRun
     from glue_magics.spark._connect import ConnectRun
+    from glue_magics.spark.livy import LivyConnection
 
 StartHook = Callable[["SparkSession"], None]
 
@@ -140,6 +141,10 @@ class SessionManager:
         self._idle_thread: threading.Thread | None = None
         self._last_used = time.monotonic()
         self._last_start_seconds: float | None = None
+        # -- Apache Livy (glue_magics/spark/livy.py): %%sql runs there; nothing needs Spark here.
+        self.livy: LivyConnection | None = None
+        """The active Livy session, set by ``%session --livy URL``; None: none."""
+        # -- end Livy
         self.verbose_errors = False
         """Show full Spark/Java error details instead of one line (read by error formatting)."""
         self.echo: Callable[[str], None] = echo or _print_out
@@ -155,6 +160,10 @@ class SessionManager:
 
     def session(self) -> SparkSession:
         """The live session, started now if there is none or the last one died."""
+        if self.livy is not None:  # Livy: the Spark session is on the cluster, not here
+            from glue_magics.spark.livy import NEEDS_SPARK_HERE, NeedsSparkHereError
+
+            raise NeedsSparkHereError(NEEDS_SPARK_HERE)
         with self._lock:
             self.touch()
             run = self._run
