@@ -33,7 +33,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from glue_magics.catalog.objects import Column, Partition, PartitionPage, Table, TableDefinition
-from glue_magics.errors import EntityNotFoundError, GlueMagicsError, InvalidInputError
+from glue_magics.catalog.sources import database_source, is_database_table
+from glue_magics.errors import GlueMagicsError, InvalidInputError
 
 if TYPE_CHECKING:
     from glue_magics.catalog.api import Catalog
@@ -50,7 +51,6 @@ MAX_TEXT = 1000
 _JS_SAFE_INT = 2**53
 _JSON_CHUNK = 1 << 20
 _JSON_MAX = 64 << 20  # bytes one JSON value may take
-JDBC_DATA = frozenset({"table", "view"})
 FILE_FORMATS = ("parquet", "csv", "json", "avro", "orc")
 
 
@@ -97,14 +97,13 @@ def preview_table(
     started = time.monotonic()
     found = catalog.get_table(database, table)
     definition = found.definition
-    params = definition.parameters
     if expression is not None and not isinstance(expression, str):
         raise InvalidInputError("a partition expression must be a string")
     if expression and expression.strip() and not definition.partition_keys:
         raise InvalidInputError(
             f"table {found.qualified_name} has no partition keys to filter with an expression"
         )
-    if params.get("connectionName") and params.get("typeOfData") in JDBC_DATA:
+    if is_database_table(found):
         result = _preview_jdbc(catalog, found, limit)
     else:
         result = _preview_files(catalog, found, limit, expression)
@@ -639,14 +638,12 @@ def _preview_jdbc(catalog: Catalog, table: Table, limit: int) -> Preview:
     from sqlalchemy.pool import NullPool
 
     definition = table.definition
-    url, password = _jdbc_source(catalog, table)
-    parts = (definition.location or "").split(".")
-    if len(parts) < 2:
-        raise PreviewError(
-            f"table {table.qualified_name} has no database location (schema.table) to read"
-        )
-    schema, name = parts[-2], parts[-1]
-    parsed = sa.engine.make_url(url)
+    try:
+        source = database_source(catalog, table)
+    except InvalidInputError as exc:
+        raise PreviewError(str(exc)) from None
+    schema, name, password = source.schema, source.name, source.password
+    parsed = sa.engine.make_url(source.url)
     if parsed.get_backend_name() == "sqlite":
         from pathlib import Path
 
@@ -696,37 +693,6 @@ def _preview_jdbc(catalog: Catalog, table: Table, limit: int) -> Preview:
         source=parsed.get_backend_name(),
         notes=notes,
     )
-
-
-def _jdbc_source(catalog: Catalog, table: Table) -> tuple[str, str | None]:
-    """The SQLAlchemy URL and password of the database a JDBC crawl read the table from: its
-    crawler's database target and secret reference, or a saved connection of that name."""
-    from glue_magics.catalog.connections import resolve_secret_ref
-    from glue_magics.crawler.run import is_database_url
-
-    name = table.definition.parameters["connectionName"]
-    try:
-        crawler = catalog.get_crawler(name)
-    except EntityNotFoundError:
-        crawler = None
-    if crawler is not None:
-        for target in crawler.targets:
-            if is_database_url(target):
-                secret = crawler.options.get("connection_secret")
-                return target, resolve_secret_ref(secret) if secret else None
-    try:
-        connection = catalog.get_connection(name)
-    except (EntityNotFoundError, InvalidInputError):
-        raise EntityNotFoundError(
-            f"table {table.qualified_name} came from {name!r}, which is neither a saved crawler "
-            "with a database target nor a connection"
-        ) from None
-    if connection.url.startswith("jdbc:"):
-        raise PreviewError(
-            f"connection {name!r} has a JDBC URL; preview needs a SQLAlchemy URL "
-            "(postgresql+psycopg://..., mysql+pymysql://..., sqlite:///...)"
-        )
-    return connection.url, catalog.connection_secret(name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -105,11 +105,54 @@ class EtlRun:
             ) from None
 
     def read_source(self, source: Source) -> DataFrame:
+        from glue_magics.catalog.sources import is_database_table
+
         table = self._table(source)
         self.bridge.ensure(self.spark, [source.name])
         if not self.spec.bookmark:
             return self.spark.table(source.name)
+        if is_database_table(table):
+            return self._new_rows(source, table)
+        if self.spec.bookmark_key:
+            raise InvalidInputError(
+                f"--bookmark-key is for database sources; the bookmark of {source.name} "
+                "follows its files"
+            )
         return self._new_files(source, table)
+
+    def _new_rows(self, source: Source, table: Table) -> DataFrame:
+        """Glue's job bookmarks for database sources: rows whose key is above the last run's
+        highest, up to this run's highest (rows added meanwhile wait for the next run)."""
+        from pyspark.sql import functions as F
+
+        key = self.spec.bookmark_key or table.parameters.get("primaryKey", "")
+        if not key or "," in key:
+            raise InvalidInputError(
+                f"--bookmark on {source.name} needs --bookmark-key COLUMN: the table has no "
+                "single-column primary key"
+            )
+        df = self.spark.table(source.name)
+        if key not in df.columns:
+            raise InvalidInputError(
+                f"--bookmark-key {key!r} is not a column of {source.name} ({', '.join(df.columns)})"
+            )
+        previous = self.catalog.get_bookmark(self.spec.job_name, source.name)
+        state = previous.state if previous else {}
+        if state and state.get("key") != key:
+            raise InvalidInputError(
+                f"the bookmark of job {self.spec.job_name} on {source.name} follows "
+                f"{state.get('key')!r}; reset it (%etl reset-bookmarks {self.spec.job_name}) "
+                f"to follow {key!r}"
+            )
+        kind = df.schema[key].dataType
+        if state.get("last") is not None:
+            df = df.where(F.col(key) > F.lit(state["last"]).cast(kind))
+        highest = df.agg(F.max(key)).first()[0]  # type: ignore[index]
+        if highest is None:
+            self.bookmarks[source.name] = state or {"key": key, "last": None}
+            return df.limit(0)
+        self.bookmarks[source.name] = {"key": key, "last": _json_value(highest)}
+        return df.where(F.col(key) <= F.lit(highest))
 
     def _new_files(self, source: Source, table: Table) -> DataFrame:
         """Glue's job bookmarks for file sources: only files not processed by an earlier run."""
@@ -485,6 +528,15 @@ class EtlRun:
             [Partition(values=v, location=loc) for v, loc in written.items()],
             if_not_exists=True,
         )
+
+
+def _json_value(value: Any) -> Any:
+    """A key value as the bookmark keeps it; Spark casts it back to the column's type."""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)  # Decimal
 
 
 class _Prepared(EtlRun):

@@ -6,6 +6,9 @@ nothing up front. A registration declares the catalog's schema, format options a
 adds the catalog's partitions (no file listing, no schema inference, no RECOVER PARTITIONS), so a
 filter on partition keys reads only the matching folders. A table is registered again when its
 version or its partitions changed in the catalog, whoever changed them (a crawl, another kernel).
+
+Tables a database crawl found are declared over Spark's JDBC source, with the URL and the secret
+of the crawler (or connection) that found them; Spark pushes filters down to the database.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from glue_magics.catalog import Catalog, Table
 from glue_magics.catalog.names import split_table_name
+from glue_magics.catalog.sources import DatabaseSource, database_source, is_database_table
 from glue_magics.catalog.types import base_type
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
@@ -106,9 +110,50 @@ def create_statements(table: Table) -> list[str]:
         )
     parts.append(f"LOCATION {literal(spark_location(table.location))}")
     return [
-        f"CREATE DATABASE IF NOT EXISTS {quote(table.database)}",
         f"DROP TABLE IF EXISTS {name}",  # external: dropping it leaves the data alone
         " ".join(parts),
+    ]
+
+
+#: SQLAlchemy backend -> (JDBC subprotocol, driver class); the PostgreSQL driver ships with the
+#: session (spark.jars), the others need theirs on spark.jars.
+JDBC_DRIVERS = {
+    "postgresql": ("postgresql", "org.postgresql.Driver"),
+    "mysql": ("mysql", "com.mysql.cj.jdbc.Driver"),
+    "mariadb": ("mariadb", "org.mariadb.jdbc.Driver"),
+    "mssql": ("sqlserver", "com.microsoft.sqlserver.jdbc.SQLServerDriver"),
+}
+
+
+def jdbc_statements(table: Table, source: DatabaseSource) -> list[str]:
+    """The Spark SQL that declares a crawled database table over Spark's JDBC source."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(source.url)
+    backend = url.get_backend_name()
+    if backend not in JDBC_DRIVERS:
+        raise InvalidInputError(
+            f"{table.qualified_name} lives in a {backend} database; Spark reads database tables "
+            f"from {', '.join(JDBC_DRIVERS)}"
+        )
+    protocol, driver = JDBC_DRIVERS[backend]
+    host = url.host or "localhost"
+    port = f":{url.port}" if url.port else ""
+    separator = ";databaseName=" if protocol == "sqlserver" else "/"
+    options = {
+        "url": f"jdbc:{protocol}://{host}{port}{separator}{url.database or ''}",
+        "dbtable": source.qualified,
+        "driver": driver,
+    }
+    if url.username:
+        options["user"] = url.username
+    if source.password:
+        options["password"] = source.password
+    name = f"{quote(table.database)}.{quote(table.name)}"
+    rendered = ", ".join(f"{quote(k)} {literal(v)}" for k, v in options.items())
+    return [
+        f"DROP TABLE IF EXISTS {name}",
+        f"CREATE TABLE {name} USING jdbc OPTIONS ({rendered})",
     ]
 
 
@@ -156,7 +201,14 @@ class CatalogBridge:
         return self.ensure(spark, referenced_tables(sql))
 
     def register(self, spark: SparkSession, table: Table) -> None:
-        for statement in create_statements(table):
+        if is_database_table(table):
+            statements = jdbc_statements(table, database_source(self.catalog, table))
+        else:
+            statements = create_statements(table)
+        if not spark.catalog.databaseExists(table.database):
+            # Only when missing: Spark warns on every CREATE DATABASE IF NOT EXISTS that finds one.
+            spark.sql(f"CREATE DATABASE IF NOT EXISTS {quote(table.database)}")
+        for statement in statements:
             spark.sql(statement)
         if not table.partition_keys:
             return
