@@ -9,20 +9,16 @@
 2. One warm Spark session from ``glue_magics.spark.session.manager``. In it, TPC-H Q1 (aggregation)
    and Q3 (join, without its LIMIT) both ways, alternating which goes first:
    - ours: the real ``%%etl --source ... --target bench.qN`` cell magic, run through an IPython
-     shell (argument parsing, ``run_etl``: staged write, statistics pass, commit, catalog);
+     shell (argument parsing, ``run_etl``: staged write with observed statistics, commit, catalog);
    - peer: ``spark.read.parquet`` of the same files, the same SQL on temp views,
      ``df.write.mode("overwrite").parquet(path)``.
    Our functions are wrapped in place with timers (microseconds per call), so every timed run also
-   gives the breakdown: plan, write job, listing, statistics pass, moves, catalog calls, the rest.
+   gives the breakdown: plan, write job, listing, moves, catalog calls, the rest.
 3. Warm ``%%sql`` (the cell magic, plus its HTML rendering) on the nation table vs
    ``spark.sql(...).limit(101).toPandas()``.
 4. Cold session start, each in a fresh process: ``manager.session()`` vs the bare
    ``SparkSession.builder.master("local[*]").getOrCreate()``, and the builder with the
    configuration ``manager`` would use, to tell the cost of that configuration from our code's.
-
-``--stats-experiment`` also times, on Q1 and Q3 in plain PySpark: the write alone, the write plus
-the statistics job of ``glue_magics.etl.stats.compute`` over the written files (what ``%%etl``
-does), and the write with the same expressions computed during it through ``DataFrame.observe``.
 
 The Markdown report goes to stdout and, between ``<!-- etl-results:start -->`` and
 ``<!-- etl-results:end -->``, to ``--write`` (default ``benchmarks/etl_results.md``; nothing with
@@ -82,7 +78,7 @@ GROUP BY l_returnflag, l_linestatus
 ORDER BY l_returnflag, l_linestatus
 """
 
-# TPC-H Q3 without LIMIT 10, so the write and the statistics pass see every group.
+# TPC-H Q3 without LIMIT 10, so the write and the statistics see every group.
 Q3 = """\
 SELECT l_orderkey,
        sum(l_extendedprice * (1 - l_discount)) AS revenue,
@@ -232,8 +228,6 @@ class Probe:
         runner.EtlRun.transform = self.span("plan", runner.EtlRun.transform)
         runner.EtlRun._write = self.span("write", runner.EtlRun._write)
         commit.collect_staged = self.span("list", commit.collect_staged)
-        runner.compute = self.span("statistics", runner.compute)
-        runner.EtlRun._read_staged = self.span("statistics", runner.EtlRun._read_staged)
         commit.StagedWrite.apply = self.span("moves", commit.StagedWrite.apply)
         commit.StagedWrite.cleanup = self.span("moves", commit.StagedWrite.cleanup)
         CatalogBridge.ensure = self.span("bridge", CatalogBridge.ensure)
@@ -264,14 +258,13 @@ class Bench:
             "plan": t["plan"],
             "write": t["write"] - t["list"],
             "list": t["list"],
-            "statistics": t["statistics"],
             "moves": t["moves"],
             "catalog outside plan": t["catalog"] - t["plan:catalog"],
             "catalog": t["catalog"],
             "catalog calls": t["catalog calls"],
             "cpu": t["cpu"],
         }
-        accounted = ("plan", "write", "list", "statistics", "moves", "catalog outside plan")
+        accounted = ("plan", "write", "list", "moves", "catalog outside plan")
         parts["rest"] = seconds - sum(parts[k] for k in accounted)
         return seconds, parts
 
@@ -341,66 +334,6 @@ def compare_sql(bench: Bench, reps: int) -> dict[str, list[float]]:
         for side in ("ours", "peer") if i % 2 == 0 else ("peer", "ours"):
             runs[side].append(ours() if side == "ours" else peer())
     return runs
-
-
-def stats_experiment(bench: Bench, reps: int) -> dict[str, dict[str, list[float]]]:
-    """Per query: write only; write + ``stats.compute`` over the written files (what ``%%etl``
-    does); write with the same expressions in ``DataFrame.observe`` (one job)."""
-    from pyspark.sql import Observation
-
-    from glue_magics.etl.schema import columns_of
-    from glue_magics.etl.stats import compute
-
-    spark, out = bench.spark, str(bench.tmp / "experiment")
-
-    class Captured(Exception):
-        pass
-
-    class Capture:  # takes compute()'s expressions instead of running them
-        def agg(self, *exprs: Any) -> Any:
-            raise Captured(exprs)
-
-    def frame(sql: str) -> tuple[Any, Any, list[Any]]:
-        df = spark.sql(sql)
-        columns = list(columns_of(df.schema))
-        try:
-            compute(Capture(), columns)  # type: ignore[arg-type]
-        except Captured as captured:
-            return df, columns, list(captured.args[0])
-        raise AssertionError("compute() did not aggregate")
-
-    def write_only(sql: str) -> None:
-        spark.sql(sql).write.mode("overwrite").parquet(out)
-
-    def second_job(sql: str) -> None:
-        df, columns, _ = frame(sql)
-        df.write.mode("overwrite").parquet(out)
-        compute(spark.read.schema(df.schema).parquet(out), columns)
-
-    def observed(sql: str) -> None:
-        df, _, exprs = frame(sql)
-        observation = Observation("stats")
-        df.observe(observation, *exprs).write.mode("overwrite").parquet(out)
-        assert observation.get["__rows"] >= 0
-
-    variants = {"write only": write_only, "+ statistics job": second_job, "observe": observed}
-    results: dict[str, dict[str, list[float]]] = {}
-    for key, (sql, tables) in QUERIES.items():
-        for t in tables:
-            spark.read.parquet(str(bench.data / t)).createOrReplaceTempView(t)
-        times: dict[str, list[float]] = {name: [] for name in variants}
-        for rep in range(reps + 1):  # the first round warms up
-            for name in list(variants) if rep % 2 == 0 else list(reversed(variants)):
-                started = now()
-                variants[name](sql)
-                if rep:
-                    times[name].append(now() - started)
-        results[key] = times
-        log(
-            f"statistics experiment {key}: "
-            + ", ".join(f"{n} {median(v):.2f} s" for n, v in times.items())
-        )
-    return results
 
 
 # -- cold starts -------------------------------------------------------------------------------
@@ -521,7 +454,6 @@ BREAKDOWN = [
     ),
     ("write", "the Spark job that writes the result (ours: into the staging folder)"),
     ("list", "list the staged files"),
-    ("statistics", "statistics pass: re-read the written files, one aggregate job"),
     ("moves", "moves into place, old data set aside and deleted"),
     (
         "catalog outside plan",
@@ -621,20 +553,6 @@ def build_report(r: dict[str, Any]) -> str:
             f"{key.upper()} runs (s): ours {listed(runs['ours'])}; peer {listed(runs['peer'])}. "
             f"{r['checks'][key]}."
         )
-    if r["experiment"]:
-        lines += [
-            "",
-            "Statistics experiment (`--stats-experiment`, plain PySpark in the same session, medians):",
-            "",
-        ]
-        body = []
-        for key, times in r["experiment"].items():
-            base = median(times["write only"])
-            body += [
-                [f"{key.upper()}: {name}", secs(median(v)), f"{median(v) / base:.3f}"]
-                for name, v in times.items()
-            ]
-        lines += table(["variant", "wall", "/ write only"], body)
     return "\n".join(lines) + "\n"
 
 
@@ -665,7 +583,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, help="timed %%etl runs per side (default 7)")
     parser.add_argument("--sql-reps", type=int, help="timed %%sql runs per side (default 20)")
     parser.add_argument("--starts", type=int, help="cold starts per kind (default 5)")
-    parser.add_argument("--stats-experiment", action="store_true", help="see the docstring")
     parser.add_argument("--write", help="report file (default benchmarks/etl_results.md)")
     parser.add_argument("--max-seconds", type=int, help="hard limit (default 600 / 2400)")
     args = parser.parse_args(argv)
@@ -727,9 +644,6 @@ def main(argv: list[str] | None = None) -> int:
             log(checks[key])
         log(f"%%sql: {args.sql_reps} runs per side")
         sql = compare_sql(bench, args.sql_reps)
-        experiment = {}
-        if args.stats_experiment:
-            experiment = stats_experiment(bench, 1 if args.quick else 3)
         conf = ", ".join(f"{k}={v}" for k, v in sorted(manager.status().config.items()))
         manager.stop()
 
@@ -761,7 +675,6 @@ def main(argv: list[str] | None = None) -> int:
                 "sql": sql,
                 "cold": cold,
                 "conf": conf,
-                "experiment": experiment,
             }
         )
         print(report)

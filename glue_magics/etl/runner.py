@@ -20,9 +20,9 @@ from glue_magics.catalog import Catalog, Table
 from glue_magics.catalog.objects import COUNT_PARAMETERS, Column, Partition, TableDefinition
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 from glue_magics.etl import commit
+from glue_magics.etl import stats as statistics
 from glue_magics.etl.schema import columns_of, evolve, schema_differences
 from glue_magics.etl.spec import EtlSpec, Source
-from glue_magics.etl.stats import compute
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -320,9 +320,9 @@ class EtlRun:
         data = tuple(c for c in all_columns if c.name not in spec.partition_by)
         columns, result.schema_changes = self._plan_table(existing, data, keys)
         location = self._location(existing)
-        staged = self._write(df, location, data, keys, result.run_id)
+        staged, observed = self._write(df, location, data, keys, result.run_id)
         try:
-            rows, stats = compute(self._read_staged(staged, data, keys), (*data, *keys))
+            rows, stats = statistics.from_row(observed, (*data, *keys))
             result.rows_written = rows
             result.files_written = len(staged.files)
             result.bytes_written = staged.bytes
@@ -414,13 +414,18 @@ class EtlRun:
         data: tuple[Column, ...],
         keys: tuple[Column, ...],
         run_id: int,
-    ) -> commit.StagedWrite:
+    ) -> tuple[commit.StagedWrite, dict[str, Any]]:
+        """The staged files, and the row count and statistics' aggregates, observed while
+        writing (no second pass over the data)."""
         import fsspec
+        from pyspark.sql import Observation
 
         fs, path = fsspec.core.url_to_fs(location)
         staging = commit.staging_path(path, run_id)
+        observation = Observation(f"etl_statistics_{run_id}")
         writer = (
             df.select(*[f"`{c.name}`" for c in (*data, *keys)])
+            .observe(observation, *statistics.aggregates((*data, *keys)))
             .write.format(self.spec.format)
             .mode("overwrite")
         )
@@ -434,24 +439,7 @@ class EtlRun:
             if fs.exists(staging):  # what the failed job left behind
                 fs.rm(staging, recursive=True)
             raise
-        return commit.collect_staged(fs, path, staging, self.spec.mode)
-
-    def _read_staged(
-        self, staged: commit.StagedWrite, data: tuple[Column, ...], keys: tuple[Column, ...]
-    ) -> DataFrame:
-        from pyspark.sql.types import StructType, _parse_datatype_string
-
-        schema = StructType()
-        for c in (*data, *keys):
-            schema.add(c.name, _parse_datatype_string(c.type))
-        if not staged.files:
-            return self.spark.createDataFrame([], schema)
-        reader = self.spark.read.format(self.spec.format).schema(schema)
-        if self.spec.format == "csv":
-            reader = reader.option("header", True)
-        # The written files by name: Spark skips folders whose names start with '.', like staging's.
-        files = [f"{staged.staging}/{f.relative}" for f in staged.files]
-        return reader.option("basePath", staged.staging).load(files)
+        return commit.collect_staged(fs, path, staging, self.spec.mode), dict(observation.get)
 
     def _update_catalog(
         self,

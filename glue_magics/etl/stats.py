@@ -1,17 +1,14 @@
-"""Basic column statistics of written data, in Glue's shapes, from one aggregate pass."""
+"""Basic column statistics of written data, in Glue's shapes, from one set of aggregates."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from glue_magics.catalog.objects import Column, ColumnStatistics
 from glue_magics.catalog.statistics import statistics_type
 from glue_magics.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
 
 _WITH_MIN_MAX = {"LONG", "DOUBLE", "DATE"}
 
@@ -27,8 +24,9 @@ def _kind(column: Column) -> str | None:
         return None
 
 
-def compute(df: DataFrame, columns: Sequence[Column]) -> tuple[int, list[ColumnStatistics]]:
-    """Row count and statistics for ``columns`` of ``df``, in a single Spark job."""
+def aggregates(columns: Sequence[Column]) -> list[Any]:
+    """The aggregate expressions behind the statistics; also usable in ``DataFrame.observe``,
+    which computes them while the data is written, without a job of their own."""
     from pyspark.sql import functions as F
 
     exprs = [F.count(F.lit(1)).alias("__rows")]
@@ -50,7 +48,12 @@ def compute(df: DataFrame, columns: Sequence[Column]) -> tuple[int, list[ColumnS
             exprs += [F.min(col).alias(f"lo{i}"), F.max(col).alias(f"hi{i}")]
         if kind == "STRING":
             exprs += [F.max(F.length(col)).alias(f"ml{i}"), F.avg(F.length(col)).alias(f"al{i}")]
-    row = df.agg(*exprs).collect()[0].asDict()
+    return exprs
+
+
+def from_row(row: dict[str, Any], columns: Sequence[Column]) -> tuple[int, list[ColumnStatistics]]:
+    """Row count and statistics from the values of ``aggregates(columns)``."""
+    kinds = {c.name: _kind(c) for c in columns}
     stats = []
     for i, c in enumerate(columns):
         kind = kinds[c.name]

@@ -15,6 +15,7 @@ import psutil
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
+from glue_magics.catalog import Catalog
 from glue_magics.spark import get_spark, manager
 from glue_magics.spark.errors import SessionRunningError, SparkSessionError
 
@@ -96,6 +97,20 @@ def test_connect_server(
     assert spark.sql("SELECT 40 + 2 AS answer").toPandas()["answer"].tolist() == [42]
     assert spark.conf.get("spark.sql.sources.partitionOverwriteMode") == "dynamic"
     assert get_spark() is spark
+
+    # %%etl over Connect: the write, and the statistics observed during it, land in the catalog.
+    ipython.run_line_magic("catalog", "create-database analytics")
+    report = ipython.run_cell_magic(
+        "etl",
+        "--target analytics.squares --partition-by p",
+        "SELECT id, id * id AS sq, id % 2 AS p FROM range(10)",
+    )
+    assert report.data["state"] == "SUCCEEDED" and report.data["rows_written"] == 10
+    with Catalog() as catalog:
+        stats = {
+            s.column_name: s.data for s in catalog.get_column_statistics("analytics", "squares")
+        }
+    assert stats["sq"]["LongColumnStatisticsData"]["MaximumValue"] == 81
 
     with pytest.raises(SessionRunningError, match=r"restart spark\.sql\.shuffle\.partitions=3"):
         manager.configure(**{"spark.sql.shuffle.partitions": "3"})
