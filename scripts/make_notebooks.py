@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = ["quickstart", "crawl", "etl", "quality"]
+NOTEBOOKS = ["quickstart", "crawl", "etl", "quality", "jobs"]
 
 
 def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:

@@ -192,6 +192,11 @@ def _schedule_words(job: Job) -> str:
     return "on demand" if schedule is None else schedule.describe()
 
 
+def _when(moment: datetime | None) -> str | None:
+    """A fire time in the schedule's own time zone, with the zone."""
+    return None if moment is None else f"{moment:%Y-%m-%d %H:%M %Z}"
+
+
 def _duration(run: JobRun) -> str | None:
     return None if run.duration_seconds is None else f"{run.duration_seconds:.1f}s"
 
@@ -296,7 +301,7 @@ def _list(catalog: Catalog, args: argparse.Namespace) -> Result:
                 j["name"],
                 j["version"],
                 j["schedule_words"] + (" (paused)" if j["paused"] else ""),
-                j["next_run"],
+                _when(j["next_run"]),
                 f"{last['state']} {last['created_at']:%Y-%m-%d %H:%M}" if last else None,
                 j["settings"].get("tags", []),
             ]
@@ -320,7 +325,7 @@ def _show(catalog: Catalog, args: argparse.Namespace) -> Result:
             f"{job.schedule} ({summary['schedule_words']})" if job.schedule else "on demand",
         ),
         ("paused", "yes" if job.paused else None),
-        ("next run", summary["next_run"]),
+        ("next run", _when(summary["next_run"])),
         ("catch-up", settings.get("catch_up")),
         ("skipped fire times", job.skipped_runs or None),
         ("timeout (min)", settings.get("timeout_minutes")),
@@ -416,8 +421,8 @@ def run_report(catalog: Catalog, run: JobRun, log_tail: int = 0) -> DetailResult
         ("error", run.error),
         ("failed cell", run.failed_cell),
         ("note", run.note),
-        ("rows written", run.metrics.get("rows_written")),
-        ("bytes written", run.metrics.get("bytes_written")),
+        ("rows written", run.metrics.get("rows_written") if children else None),
+        ("bytes written", run.metrics.get("bytes_written") if children else None),
         ("executed notebook", run.output_path),
         ("log", run.log_path),
     ]
