@@ -22,7 +22,15 @@ if TYPE_CHECKING:
 def quiet_query_errors() -> None:
     """PySpark logs every failed query as a multi-line JSON record on stderr; the user gets our
     one-line error instead."""
-    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    pyspark_logger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+
+
+def pyspark_logger(name: str) -> logging.Logger:
+    """PySpark's own logger of that name: PySpark logs through it with extra keywords
+    (``errorClass``), which a plain ``logging.Logger`` created first would refuse."""
+    from pyspark.logger import PySparkLogger
+
+    return PySparkLogger.getLogger(name)
 
 
 class SparkQueryError(GlueMagicsError):

@@ -6,7 +6,6 @@ import contextlib
 import datetime
 import decimal
 import difflib
-import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -81,9 +80,9 @@ def _comparison(fn: str, df: DataFrame, spec: Mapping[Any, Any]) -> Column:
 @contextlib.contextmanager
 def _quiet_analysis_errors() -> Iterator[None]:
     """pyspark logs every analysis error with a stack trace; here it becomes one line instead."""
-    loggers = [
-        logging.getLogger(n) for n in ("DataFrameQueryContextLogger", "SQLQueryContextLogger")
-    ]
+    from glue_magics.spark.sql import pyspark_logger
+
+    loggers = [pyspark_logger(n) for n in ("DataFrameQueryContextLogger", "SQLQueryContextLogger")]
     before = [logger.disabled for logger in loggers]
     for logger in loggers:
         logger.disabled = True
