@@ -68,6 +68,12 @@ def lease_seconds() -> float:
     return _env_seconds(LEASE_ENV, 60.0)
 
 
+def start_lease_seconds() -> float:
+    """The lease of a claimed run until its worker is up and renews it: long enough for a slow
+    start (at least a minute), so a starting run is not taken for a lost one."""
+    return max(60.0, lease_seconds())
+
+
 def retry_delay(attempt: int) -> float:
     """Seconds before retry ``attempt`` + 1: exponential backoff from
     $GLUE_MAGICS_JOBS_RETRY_BACKOFF (30 s), doubling per attempt, at most an hour."""
@@ -331,7 +337,7 @@ def start_run(
             arguments=arguments,
             max_active=int(job.setting("max_concurrency", 1)),
             owner=owner_id("client"),
-            lease_seconds=lease_seconds(),
+            lease_seconds=start_lease_seconds(),
         )
     except ConcurrentModificationError as exc:
         raise ConcurrentModificationError(str(exc)) from None
@@ -397,7 +403,7 @@ def _start_if_abandoned(catalog: Catalog, run: JobRun) -> None:
     claimed = catalog.claim_job_run(
         run.id,
         owner_id("client"),
-        lease_seconds=lease_seconds(),
+        lease_seconds=start_lease_seconds(),
         max_active=int(job.setting("max_concurrency", 1)),
     )
     if claimed is not None:

@@ -174,17 +174,24 @@ class Attempt:
         if current.state == "STOPPING" and state != "SUCCEEDED":
             state, outcome.error = "STOPPED", outcome.error if state == "ERROR" else "stopped"
         metrics = _child_metrics(catalog, run_id)
-        with catalog.transaction():
-            run = catalog.update_job_run(
-                run_id,
-                state=state,
-                expect={"RUNNING", "STOPPING"},
-                error=outcome.error,
-                failed_cell=outcome.failed_cell,
-                metrics=metrics,
-            )
-            if state == "FAILED":
-                catalog.retry_job_run(run_id, delay_seconds=core.retry_delay(run.attempt))
+        try:
+            with catalog.transaction():
+                run = catalog.update_job_run(
+                    run_id,
+                    state=state,
+                    expect={"RUNNING", "STOPPING"},
+                    error=outcome.error,
+                    failed_cell=outcome.failed_cell,
+                    metrics=metrics,
+                )
+                if state == "FAILED":
+                    catalog.retry_job_run(run_id, delay_seconds=core.retry_delay(run.attempt))
+        except ConcurrentModificationError:
+            # A scheduler gave the run up for lost while this worker could not renew its lease;
+            # its verdict (and its retry) stand.
+            run = catalog.get_job_run(run_id)
+            log.warning("job run %s was ended elsewhere (%s): %s", run_id, run.state, run.error)
+            return run
         log.info(
             "job run %s ended %s%s", run_id, state, f": {outcome.error}" if outcome.error else ""
         )
@@ -297,8 +304,11 @@ def run_worker(run_id: int, catalog: Catalog | None = None) -> int:
     """Execute the claimed run ``run_id`` and, after a failure, its retries (each after its
     backoff delay). Returns 0 if the last attempt succeeded, else 1."""
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s", force=True
     )
+    # The run's log: our progress and papermill's cell-by-cell output.
+    for name in ("glue_magics.jobs", "papermill"):
+        logging.getLogger(name).setLevel(logging.INFO)
     catalog = catalog or Catalog()
     owner = core.owner_id("worker")
     current: int | None = run_id
@@ -317,7 +327,7 @@ def run_worker(run_id: int, catalog: Catalog | None = None) -> int:
                 claimed = catalog.claim_job_run(
                     retry.id,
                     owner,
-                    lease_seconds=core.lease_seconds(),
+                    lease_seconds=core.start_lease_seconds(),
                     max_active=int(job.setting("max_concurrency", 1)),
                 )
                 current = claimed.id if claimed is not None else None

@@ -110,13 +110,14 @@ def test_the_scheduler_respects_max_concurrency(
     cat = Catalog(sqlite_url, home=glue_home)
     nb = write_notebook(tmp_path / "busy.ipynb", None, "import time\ntime.sleep(2)")
     now = datetime.now(timezone.utc)
+    minute = now.replace(second=0, microsecond=0)  # two fire times due: minute - 1 and minute
     core.promote(
         cat,
         "busy",
         nb,
         schedule="* * * * *",
         catch_up="all",
-        now=now - timedelta(minutes=2, seconds=30),
+        now=minute - timedelta(seconds=90),
     )
     scheduler = Scheduler(cat, poll_seconds=1)
     tick = scheduler.run_once(now)
