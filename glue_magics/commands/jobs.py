@@ -178,7 +178,25 @@ def run_scheduler_command(catalog: Catalog, args: argparse.Namespace) -> Result:
             f"found {len(tick.lost)} lost, {len(tick.held)} held by max concurrency",
             data=asdict(tick),
         )
-    scheduler.serve()
+    import logging
+    import sys
+
+    # The foreground scheduler tells what it does on stderr.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("glue_magics.jobs.scheduler")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.info(
+        "scheduler %s on %s, every %gs (Ctrl-C stops it)",
+        scheduler.owner,
+        catalog.url,
+        scheduler.poll,
+    )
+    try:
+        scheduler.serve()
+    finally:
+        logger.removeHandler(handler)
     return MessageResult("scheduler stopped")
 
 
