@@ -109,8 +109,8 @@ class PartitionRow(Base):
     # The values as a JSON list: canonical form and uniqueness key.
     values_key: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
-    # Only where the partition differs from its table: columns, formats, SerDe.
-    storage: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Only where the partition differs from its table: columns, formats, SerDe. None is SQL NULL.
+    storage: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

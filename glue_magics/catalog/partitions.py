@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, Text, cast, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -204,6 +204,56 @@ def _to_partition(row: PartitionRow) -> Partition:
     )
 
 
+_ROWS = PartitionRow.__table__.c
+_UTC = timezone.utc
+
+
+def _partition_select(key_count: int) -> Select[Any]:
+    """The columns a ``Partition`` is built from, read as they are stored: JSON as text (so an empty
+    map or no storage is not decoded), timestamps as the driver returns them, values from the key
+    columns. ``_PartitionReader`` turns such rows into ``Partition``s."""
+    return select(
+        _ROWS.location,
+        cast(_ROWS.parameters, Text),
+        cast(_ROWS.storage, Text),
+        type_coerce(_ROWS.created_at, Text),
+        type_coerce(_ROWS.updated_at, Text),
+        *(_ROWS[f"k{i}"] for i in range(key_count)),
+    )
+
+
+class _PartitionReader:
+    """Builds ``Partition``s from rows of ``_partition_select``; a batch of partitions shares its
+    timestamps, so each distinct one is parsed once."""
+
+    def __init__(self) -> None:
+        self._times: dict[Any, datetime] = {}
+
+    def _time(self, raw: Any) -> datetime:
+        found = self._times.get(raw)
+        if found is None:
+            # SQLite returns the stored text (UTC, without a zone); PostgreSQL a datetime.
+            value = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=_UTC)
+            elif value.utcoffset():
+                value = value.astimezone(_UTC)
+            found = self._times[raw] = value
+        return found
+
+    def partition(self, row: Sequence[Any]) -> Partition:
+        parameters, storage = row[1], row[2]
+        return Partition(
+            values=tuple(row[5:]),
+            location=row[0],
+            parameters={} if parameters == "{}" else json.loads(parameters),
+            # Stored as SQL NULL; partitions written before as the JSON text null.
+            storage=None if storage is None or storage == "null" else json.loads(storage),
+            created_at=self._time(row[3]),
+            updated_at=self._time(row[4]),
+        )
+
+
 class PartitionOps(CatalogBase):
     def _context(self, session: Session, database: str, table: str) -> _TableContext:
         row = self._table_row(session, database, table)
@@ -342,14 +392,18 @@ class PartitionOps(CatalogBase):
         def run(session: Session) -> Partition:
             ctx = self._context(session, database, table)
             key = values_key(ctx.check_values(values))
-            row = session.execute(
-                select(PartitionRow).where(
-                    PartitionRow.table_id == ctx.id, PartitionRow.values_key == key
+            row = (
+                session.connection()
+                .execute(
+                    _partition_select(len(ctx.keys)).where(
+                        _ROWS.table_id == ctx.id, _ROWS.values_key == key
+                    )
                 )
-            ).scalar_one_or_none()
+                .one_or_none()
+            )
             if row is None:
                 raise EntityNotFoundError(f"partition {list(values)} of {ctx.qualified} not found")
-            return _to_partition(row)
+            return _PartitionReader().partition(row)
 
         return self._read(run)
 
@@ -390,19 +444,21 @@ class PartitionOps(CatalogBase):
         def run(session: Session) -> PartitionPage:
             ctx = self._context(session, database, table)
             rows = (
-                session.execute(
-                    select(PartitionRow)
-                    .where(*self._filter(ctx, expression), PartitionRow.id > after)
-                    .order_by(PartitionRow.id)
+                session.connection()
+                .execute(
+                    _partition_select(len(ctx.keys))
+                    .add_columns(_ROWS.id)
+                    .where(*self._filter(ctx, expression), _ROWS.id > after)
+                    .order_by(_ROWS.id)
                     .limit(limit + 1)
                 )
-                .scalars()
                 .all()
             )
             more = len(rows) > limit
             rows = rows[:limit]
-            token = str(rows[-1].id) if more else None
-            return PartitionPage([_to_partition(r) for r in rows], token)
+            token = str(rows[-1][-1]) if more else None
+            reader = _PartitionReader()
+            return PartitionPage([reader.partition(r[:-1]) for r in rows], token)
 
         return self._read(run)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
 import pytest
+import sqlalchemy as sa
 
 from glue_magics.catalog import Catalog, Partition
 from glue_magics.catalog.partitions import escape_path_name, partition_path
@@ -130,6 +132,37 @@ def test_partitions_keep_only_the_storage_that_differs_from_the_table(
     storages = [p.storage for p in catalog.iter_partitions("sales", "orders")]
 
     assert storages == [None, {"serde_library": "csv.SerDe"}, None]
+
+
+def test_partitions_read_back_as_stored(catalog: Catalog, orders: None) -> None:
+    """Reads build partitions from the stored columns: no storage is SQL NULL (the JSON text null
+    of older stores reads the same), timestamps come back timezone-aware in UTC."""
+    catalog.batch_create_partitions(
+        "sales",
+        "orders",
+        [
+            {"values": ["2024", "1"], "parameters": {"a": "é", "b": ""}},
+            {"values": ["2024", "2"], "storage": {"serde_library": "csv.SerDe"}},
+            ["2024", "3"],
+        ],
+    )
+    with catalog.engine.begin() as conn:
+        nulls = conn.execute(sa.text("SELECT count(*) FROM partitions WHERE storage IS NULL"))
+        assert nulls.scalar_one() == 2
+        # As an older store wrote "no storage".
+        conn.execute(sa.text("UPDATE partitions SET storage = 'null' WHERE k1 = '3'"))
+
+    first, second, third = catalog.iter_partitions("sales", "orders")
+
+    assert (first.parameters, first.storage) == ({"a": "é", "b": ""}, None)
+    assert (second.parameters, second.storage) == ({}, {"serde_library": "csv.SerDe"})
+    assert (third.parameters, third.storage) == ({}, None)
+    assert catalog.get_partition("sales", "orders", ["2024", "3"]) == third
+    for partition in (first, second, third):
+        assert partition.created_at is not None and partition.updated_at is not None
+        assert partition.created_at.utcoffset() == timedelta(0)
+        assert abs(datetime.now(timezone.utc) - partition.created_at) < timedelta(minutes=5)
+        assert partition.updated_at == partition.created_at
 
 
 def test_if_not_exists_adds_only_the_missing_partitions(catalog: Catalog, orders: None) -> None:
