@@ -276,8 +276,8 @@ class Attempt:
             if self.kernel.reason is not None:
                 return self._killed(timeout_minutes)
             index = exc.cell_index - 1 if exc.cell_index > injected else exc.cell_index
-            error = _one_line(f"{exc.ename}: {exc.evalue}" if exc.evalue else exc.ename)
-            return Outcome("FAILED", error, index + 1)
+            error = f"{exc.ename}: {exc.evalue}" if exc.evalue else _stderr_error(output)
+            return Outcome("FAILED", _one_line(error or exc.ename), index + 1)
         except Exception as exc:
             if self.kernel.reason is not None:
                 return self._killed(timeout_minutes)
@@ -292,6 +292,28 @@ class Attempt:
                 "TIMEOUT", f"timed out after {timeout_minutes:g} minute(s); the kernel was killed"
             )
         return Outcome("STOPPED", "stopped")
+
+
+def _stderr_error(output: Path) -> str | None:
+    """The error line a glue_magics magic printed (its errors are one line on stderr, with no
+    traceback) in the cell that failed, from the executed notebook."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(output), as_version=4)
+    except (OSError, ValueError):
+        return None
+    for cell in nb.cells:
+        if not cell.get("metadata", {}).get("papermill", {}).get("exception"):
+            continue
+        text = "".join(
+            o.get("text", "")
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        )
+        lines = [line for line in text.splitlines() if line.strip()]
+        return lines[-1] if lines else None
+    return None
 
 
 def _seconds(value: float) -> Any:
