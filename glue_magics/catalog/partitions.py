@@ -11,13 +11,26 @@ with keys and values escaped the way Hive and Spark name partition folders (``a/
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, delete, func, insert, select, type_coerce, update
+from sqlalchemy import (
+    Select,
+    Text,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,7 +40,7 @@ from glue_magics.catalog._base import CatalogBase
 from glue_magics.catalog.expression import compile_expression
 from glue_magics.catalog.models import PartitionRow, TableRow, utcnow
 from glue_magics.catalog.objects import Column, Partition, PartitionPage, TableDefinition
-from glue_magics.catalog.types import BIGINT_MAX, INTEGER_TYPES, base_type, parse_bigint
+from glue_magics.catalog.types import INTEGER_TYPES, base_type, parse_bigint
 from glue_magics.catalog.validation import check_limit, string_map
 from glue_magics.errors import (
     AlreadyExistsError,
@@ -42,7 +55,6 @@ _KEY_COLUMNS = [getattr(PartitionRow, f"k{i}") for i in range(10)]
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TOKEN = re.compile(r"[0-9]+")
 #: What Hive (FileUtils.escapePathName) and Spark (ExternalCatalogUtils) escape in partition folder
 #: names: control characters, DEL and "#%'*/:=?\\{[]^.
 _PATH_ESCAPES = frozenset(chr(c) for c in range(0x20)) | frozenset("\"#%'*/:=?\\\x7f{[]^")
@@ -254,6 +266,32 @@ class _PartitionReader:
         )
 
 
+def _encode_token(values: Sequence[str]) -> str:
+    """A page token: the values of the page's last partition, as URL-safe base64 of a JSON list."""
+    return base64.urlsafe_b64encode(values_key(values).encode()).decode().rstrip("=")
+
+
+def _bad_token(token: object) -> InvalidInputError:
+    return InvalidInputError(
+        f"invalid next_token {token!r}: pass the next_token of the previous page"
+    )
+
+
+def _decode_token(token: object) -> list[str]:
+    if not isinstance(token, str) or not token or not token.isascii():
+        raise _bad_token(token)
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except ValueError:  # not base64, not UTF-8 or not JSON
+        raise _bad_token(token) from None
+    if (
+        not (isinstance(values, list) and values and all(isinstance(v, str) for v in values))
+        or _encode_token(values) != token
+    ):
+        raise _bad_token(token)
+    return values
+
+
 class PartitionOps(CatalogBase):
     def _context(self, session: Session, database: str, table: str) -> _TableContext:
         row = self._table_row(session, database, table)
@@ -426,39 +464,40 @@ class PartitionOps(CatalogBase):
         limit: int = 1000,
         next_token: str | None = None,
     ) -> PartitionPage:
-        """One page of partitions in the order they were added, filtered by a Glue partition
-        expression (``year = '2024' AND month IN ('01','02')``). Pass the returned ``next_token``
-        to get the next page; it is None on the last page."""
+        """One page of partitions in the order of their values (the first key, then the second, ...;
+        values compare as strings, by code point), filtered by a Glue partition expression
+        (``year = '2024' AND month IN ('01','02')``). Pass the returned ``next_token`` to get the
+        next page; it is None on the last page.
+
+        Pages follow the store's (table, k0, k1) index: the token holds the values of the page's
+        last partition, and the next page starts after them, so every page costs the same however
+        deep it is, and partitions added or removed between pages never shift the others."""
         check_limit(limit)
-        after = 0
-        if next_token is not None:
-            text = next_token if isinstance(next_token, str) else None
-            if isinstance(next_token, int) and not isinstance(next_token, bool):
-                text = str(next_token)  # tokens are strings, but a number is accepted too
-            if text is None or not _TOKEN.fullmatch(text) or int(text) > BIGINT_MAX:
-                raise InvalidInputError(
-                    f"invalid next_token {next_token!r}: pass the next_token of the previous page"
-                )
-            after = int(text)
+        after = _decode_token(next_token) if next_token is not None else None
 
         def run(session: Session) -> PartitionPage:
             ctx = self._context(session, database, table)
-            rows = (
-                session.connection()
-                .execute(
-                    _partition_select(len(ctx.keys))
-                    .add_columns(_ROWS.id)
-                    .where(*self._filter(ctx, expression), _ROWS.id > after)
-                    .order_by(_ROWS.id)
-                    .limit(limit + 1)
-                )
-                .all()
+            keys = [_ROWS[f"k{i}"] for i in range(len(ctx.keys))]
+            query = (
+                _partition_select(len(keys))
+                .where(*self._filter(ctx, expression))
+                .order_by(*keys)
+                .limit(limit + 1)
             )
+            if after is not None:
+                if len(after) != len(keys):
+                    raise _bad_token(next_token)
+                query = query.where(
+                    tuple_(*keys) > tuple_(*(literal(v, Text()) for v in after))
+                    if len(keys) > 1
+                    else keys[0] > literal(after[0], Text())
+                )
+            rows = session.connection().execute(query).all()
             more = len(rows) > limit
             rows = rows[:limit]
-            token = str(rows[-1][-1]) if more else None
             reader = _PartitionReader()
-            return PartitionPage([reader.partition(r[:-1]) for r in rows], token)
+            partitions = [reader.partition(r) for r in rows]
+            return PartitionPage(partitions, _encode_token(partitions[-1].values) if more else None)
 
         return self._read(run)
 

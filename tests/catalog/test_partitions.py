@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 
+import glue_magics.catalog.store as store
 from glue_magics.catalog import Catalog, Partition
 from glue_magics.catalog.partitions import escape_path_name, partition_path
-from glue_magics.errors import AlreadyExistsError, EntityNotFoundError
+from glue_magics.errors import AlreadyExistsError, EntityNotFoundError, InvalidInputError
 
 from .helpers import TableMaker, refused
 
@@ -271,7 +276,8 @@ def test_paging_returns_every_partition_exactly_once(
     catalog: Catalog, orders: None, limit: int, expression: str | None
 ) -> None:
     catalog.batch_create_partitions("sales", "orders", [["2024", str(m)] for m in range(1, 26)])
-    months = [str(m) for m in range(1, 26) if expression is None or m > 3]
+    # In the order of the values as strings: "10" comes before "2".
+    months = sorted(str(m) for m in range(1, 26) if expression is None or m > 3)
 
     pages, token = [], None
     while True:
@@ -284,6 +290,48 @@ def test_paging_returns_every_partition_exactly_once(
     assert all(0 < len(p) <= limit for p in pages)
     assert [v for p in pages for v in p] == [("2024", m) for m in months]
     assert len(pages) == -(-len(months) // limit)
+
+
+def test_pages_follow_the_values_and_survive_changes_between_pages(
+    catalog: Catalog, orders: None
+) -> None:
+    """Pages come in the order of the values, compared by code point on both stores, whatever
+    order the partitions were added in; a token holds the last values, so partitions added or
+    deleted between pages neither repeat nor skip the others."""
+    years = ["b", "B", "a", "é", "A", "ab", "", "Z", "a b", "z"]
+    catalog.batch_create_partitions("sales", "orders", [[y, "1"] for y in years])
+    ordered = sorted(years)  # Python compares str by code point
+    assert [p.values[0] for p in catalog.iter_partitions("sales", "orders")] == ordered
+
+    first = catalog.get_partitions("sales", "orders", limit=4)
+    assert [p.values[0] for p in first.partitions] == ordered[:4]
+    catalog.batch_create_partitions("sales", "orders", [["0", "1"], ["zz", "1"]])
+    catalog.batch_delete_partitions("sales", "orders", [[ordered[4], "1"]])
+    rest, token = [], first.next_token
+    while token is not None:
+        page = catalog.get_partitions("sales", "orders", limit=4, next_token=token)
+        rest += [p.values[0] for p in page.partitions]
+        token = page.next_token
+
+    assert rest == sorted([*ordered[5:], "zz"])  # "0" sorts before the token, "é" after "zz"
+
+
+def test_a_token_belongs_to_a_table_with_as_many_keys(
+    catalog: Catalog, orders: None, make_table: TableMaker
+) -> None:
+    make_table("daily", keys=("day string",), partitions=[["d1"], ["d2"]])
+    catalog.batch_create_partitions("sales", "orders", [["2024", "1"], ["2024", "2"]])
+    token = catalog.get_partitions("sales", "orders", limit=1).next_token
+    assert token is not None
+
+    with pytest.raises(InvalidInputError, match="next_token"):
+        catalog.get_partitions("sales", "daily", next_token=token)
+    daily = catalog.get_partitions("sales", "daily", limit=1)
+    assert daily.next_token is not None
+    with pytest.raises(InvalidInputError, match="next_token"):
+        catalog.get_partitions("sales", "orders", next_token=daily.next_token)
+    second = catalog.get_partitions("sales", "daily", next_token=daily.next_token)
+    assert [p.values for p in second.partitions] == [("d2",)]
 
 
 def test_count_and_iterate_partitions(catalog: Catalog, orders: None) -> None:
@@ -306,3 +354,42 @@ def test_an_empty_page(catalog: Catalog, orders: None) -> None:
 
     assert (page.partitions, page.next_token) == ([], None)
     assert list(catalog.iter_partitions("sales", "orders")) == []
+
+
+def _key_collations(catalog: Catalog) -> set[str | None]:
+    with catalog.engine.connect() as conn:
+        return set(
+            conn.execute(
+                sa.text(
+                    "SELECT collation_name FROM information_schema.columns "
+                    "WHERE table_name = 'partitions' AND column_name LIKE 'k_'"
+                )
+            ).scalars()
+        )
+
+
+def test_opening_a_0006_store_upgrades_its_partitions(
+    catalog: Catalog, orders: None, catalog_url: str, glue_home: Path, backend: str
+) -> None:
+    """Migration 0007 gives the key columns code-point order on PostgreSQL (COLLATE "C"), on a store
+    that has partitions, and keeps them as they are."""
+    years = ["b", "B", "a", "é", "A", "2024"]
+    catalog.batch_create_partitions("sales", "orders", [[y, m] for y in years for m in ("1", "2")])
+    before = sorted(catalog.iter_partitions("sales", "orders"), key=lambda p: p.values)
+    config = Config()
+    config.set_main_option("script_location", str(Path(store.__file__).parent / "migrations"))
+    with catalog.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    if backend == "postgresql":
+        assert "C" not in _key_collations(catalog)
+    catalog.close()
+
+    with Catalog(catalog_url, home=glue_home) as reopened:
+        with reopened.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == "0007"
+        if backend == "postgresql":
+            assert _key_collations(reopened) == {"C"}
+        assert list(reopened.iter_partitions("sales", "orders", page_size=5)) == before
+        between = reopened.iter_partitions("sales", "orders", "year BETWEEN 'B' AND 'b'")
+        assert [p.values for p in between] == [(y, m) for y in ("B", "a", "b") for m in ("1", "2")]
