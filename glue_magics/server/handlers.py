@@ -2,8 +2,13 @@
 
 Every handler method is ``@web.authenticated`` (tests/server check it with a server that refuses
 unauthenticated access). Errors are JSON ``{"message", "error"}`` with a status that fits:
-404 for an unknown database, table or version, 400 for bad input (an invalid name, expression,
-limit or token), 422 for data that cannot be read, 503 for a catalog store that is down.
+404 for an unknown database, table, version, job or job run, 400 for bad input (an invalid name,
+expression, limit, token or option), 409 for a job at its max concurrency, 422 for data that
+cannot be read, 503 for a catalog store that is down.
+
+POST handlers keep Jupyter's XSRF check (``APIHandler``'s default): a request authenticated by
+its cookie must carry the ``_xsrf`` token; one with an ``Authorization: token ...`` header need
+not. ``/glue-magics/metrics`` serves Prometheus' text format, authenticated the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from glue_magics.errors import (
     InvalidInputError,
     StoreUnavailableError,
 )
-from glue_magics.server import views
+from glue_magics.server import jobs, views
 from glue_magics.server.service import CatalogService
 
 NAMESPACE = "glue-magics"
@@ -33,6 +38,9 @@ API = "api"
 MAX_PAGE = 5000
 _NAME = r"([^/]+)"
 _TABLE = rf"databases/{_NAME}/tables/{_NAME}"
+_JOB = rf"jobs/{_NAME}"
+_JOB_RUN = rf"job-runs/{_NAME}"
+METRICS = "metrics"
 
 
 def error_status(err: GlueMagicsError) -> int:
@@ -59,12 +67,25 @@ class CatalogHandler(APIHandler):
         service: CatalogService = self.settings["glue_magics_service"]
         return service
 
-    async def respond(self, view: Callable[..., Any], *args: Any) -> None:
+    async def respond(self, view: Callable[..., Any], *args: Any, status: int = 200) -> None:
         try:
             data = await self.service.call(lambda catalog: view(catalog, *args))
         except GlueMagicsError as err:
             return self.fail(err)
+        self.set_status(status)
         self.finish(json.dumps(data))
+
+    async def respond_text(
+        self, view: Callable[..., Any], *args: Any, content_type: str = "text/plain"
+    ) -> None:
+        try:
+            text = await self.service.call(lambda catalog: view(catalog, *args))
+        except GlueMagicsError as err:
+            return self.fail(err)
+        self.finish(text, set_content_type=f"{content_type}; charset=UTF-8")
+
+    def body(self) -> dict[str, Any]:
+        return jobs.read_body(self.request.body)
 
     def fail(self, err: GlueMagicsError) -> None:
         self.set_status(error_status(err))
@@ -204,12 +225,141 @@ class RunsHandler(CatalogHandler):
         await self.respond(views.runs, *args)
 
 
+def run_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise InvalidInputError(f"a job run id is a number, got {text!r}")
+    return int(text)
+
+
+class JobsHandler(CatalogHandler):
+    @web.authenticated
+    async def get(self) -> None:
+        await self.respond(jobs.jobs)
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Promote a notebook (path relative to the server's root) to a job: ``%promote``."""
+        try:
+            body = self.body()
+        except GlueMagicsError as err:
+            return self.fail(err)
+        root = str(self.settings.get("server_root_dir", "."))
+        await self.respond(jobs.promote, root, body, status=201)
+
+
+class JobHandler(CatalogHandler):
+    @web.authenticated
+    async def get(self, name: str) -> None:
+        await self.respond(jobs.job, name)
+
+
+class JobRunsHandler(CatalogHandler):
+    @web.authenticated
+    async def get(self, name: str) -> None:
+        try:
+            args = (self.limit(50), self.text("next_token"))
+        except GlueMagicsError as err:
+            return self.fail(err)
+        await self.respond(jobs.job_runs, name, *args)
+
+    @web.authenticated
+    async def post(self, name: str) -> None:
+        """Run the job now: ``{"params": {"name": "value", ...}}`` (optional)."""
+        try:
+            body = self.body()
+        except GlueMagicsError as err:
+            return self.fail(err)
+        await self.respond(jobs.start_run, name, body, status=201)
+
+
+class JobPauseHandler(CatalogHandler):
+    @web.authenticated
+    async def post(self, name: str, action: str) -> None:
+        await self.respond(jobs.set_paused, name, action == "pause")
+
+
+class JobRunHandler(CatalogHandler):
+    @web.authenticated
+    async def get(self, run: str) -> None:
+        try:
+            found = run_id(run)
+        except GlueMagicsError as err:
+            return self.fail(err)
+        await self.respond(jobs.job_run, found)
+
+
+class JobRunStopHandler(CatalogHandler):
+    @web.authenticated
+    async def post(self, run: str) -> None:
+        try:
+            found = run_id(run)
+        except GlueMagicsError as err:
+            return self.fail(err)
+        await self.respond(jobs.stop_run, found)
+
+
+class JobRunLogHandler(CatalogHandler):
+    @web.authenticated
+    async def get(self, run: str) -> None:
+        try:
+            found = run_id(run)
+        except GlueMagicsError as err:
+            return self.fail(err)
+        await self.respond_text(jobs.job_run_log, found)
+
+
+#: The executed notebook's HTML runs in an opaque origin: its outputs' scripts may run, but they
+#: cannot reach the Jupyter server with the user's cookie.
+SANDBOX = "sandbox allow-scripts allow-popups; frame-ancestors 'self'"
+
+
+class JobRunNotebookHandler(CatalogHandler):
+    @web.authenticated
+    async def get(self, run: str) -> None:
+        try:
+            found = run_id(run)
+        except GlueMagicsError as err:
+            return self.fail(err)
+        fmt = self.text("format") or "html"
+        if fmt == "html":
+            self.set_header("Content-Security-Policy", SANDBOX)
+            await self.respond_text(jobs.job_run_notebook, found, fmt, content_type="text/html")
+        else:
+            if fmt == "ipynb":
+                self.set_header(
+                    "Content-Disposition", f'attachment; filename="job-run-{found}.ipynb"'
+                )
+            await self.respond_text(
+                jobs.job_run_notebook, found, fmt, content_type="application/x-ipynb+json"
+            )
+
+
+class MetricsHandler(CatalogHandler):
+    """Prometheus' text format, read from the catalog at each scrape."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        from prometheus_client import CONTENT_TYPE_LATEST
+
+        from glue_magics.jobs.metrics import render
+
+        try:
+            data = await self.service.call(render)
+        except GlueMagicsError as err:
+            return self.fail(err)
+        self.finish(data, set_content_type=CONTENT_TYPE_LATEST)
+
+
 class UnknownRouteHandler(CatalogHandler):
     """JSON 404 for paths under the API that name no route (not Jupyter's HTML page)."""
 
     @web.authenticated
     async def get(self, path: str) -> None:
         self.fail(EntityNotFoundError(f"no such API route: {path}"))
+
+    @web.authenticated
+    async def post(self, path: str) -> None:
+        self.fail(EntityNotFoundError(f"no such API route: POST {path}"))
 
 
 ROUTES: list[tuple[str, type[CatalogHandler]]] = [
@@ -226,6 +376,14 @@ ROUTES: list[tuple[str, type[CatalogHandler]]] = [
     (rf"{_TABLE}/preview", PreviewHandler),
     ("search", SearchHandler),
     ("runs", RunsHandler),
+    ("jobs", JobsHandler),
+    (_JOB, JobHandler),
+    (rf"{_JOB}/runs", JobRunsHandler),
+    (rf"{_JOB}/(pause|resume)", JobPauseHandler),
+    (_JOB_RUN, JobRunHandler),
+    (rf"{_JOB_RUN}/stop", JobRunStopHandler),
+    (rf"{_JOB_RUN}/log", JobRunLogHandler),
+    (rf"{_JOB_RUN}/notebook", JobRunNotebookHandler),
     ("(.*)", UnknownRouteHandler),
 ]
 
@@ -233,6 +391,6 @@ ROUTES: list[tuple[str, type[CatalogHandler]]] = [
 def setup_handlers(web_app: Any, service: CatalogService) -> None:
     web_app.settings["glue_magics_service"] = service
     base = url_path_join(web_app.settings["base_url"], NAMESPACE, API)
-    web_app.add_handlers(
-        ".*$", [(url_path_join(base, pattern) + "/?$", handler) for pattern, handler in ROUTES]
-    )
+    routes = [(url_path_join(base, pattern) + "/?$", handler) for pattern, handler in ROUTES]
+    metrics = url_path_join(web_app.settings["base_url"], NAMESPACE, METRICS)
+    web_app.add_handlers(".*$", [(metrics + "/?$", MetricsHandler), *routes])

@@ -31,7 +31,9 @@ def jp_server_config(glue_home: Path) -> Config:
                 # Terminals would only add their own (unauthenticated) websocket to the check.
                 "jpserver_extensions": {"glue_magics": True, "jupyter_server_terminals": False},
                 "allow_unauthenticated_access": False,
-            }
+            },
+            # The scheduler's own tests turn it on (tests/server/test_scheduler.py).
+            "GlueMagics": {"scheduler": False},
         }
     )
 
@@ -104,4 +106,29 @@ def seeded(glue_home: Path, tmp_path: Path) -> Iterator[Catalog]:
                 )
             ],
         )
+        seed_job(catalog, tmp_path)
         yield catalog
+
+
+def seed_job(catalog: Catalog, tmp_path: Path) -> None:
+    """Job ``report`` with run 1, ended SUCCEEDED, its executed notebook and log on disk (as a
+    worker leaves them; no kernel runs)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from glue_magics.jobs import core
+
+    nb = new_notebook(cells=[new_code_cell("rows = 1")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    path = tmp_path / "report.ipynb"
+    nbformat.write(nb, str(path))
+    core.promote(catalog, "report", path, schedule="@daily")
+    run = catalog.create_job_run("report", trigger="ON_DEMAND", arguments={"rows": 1})
+    folder = core.run_dir(catalog, run.id)
+    folder.mkdir(parents=True)
+    nb.cells[0].outputs = [new_output("stream", name="stdout", text="done\n")]
+    nbformat.write(nb, str(folder / "output.ipynb"))
+    (folder / "log.txt").write_text("job run log\n")
+    catalog.claim_job_run(run.id, "test", lease_seconds=60)
+    catalog.update_job_run(run.id, state="RUNNING")
+    catalog.update_job_run(run.id, state="SUCCEEDED", metrics={"rows_written": 3})

@@ -12,7 +12,7 @@ from jupyter_server.utils import JupyterServerAuthWarning, url_path_join
 from tornado import web
 
 from glue_magics.catalog import Catalog
-from glue_magics.server.handlers import ROUTES, CatalogHandler
+from glue_magics.server.handlers import METRICS, ROUTES, CatalogHandler, MetricsHandler
 
 #: One request per route, with real names from the seeded catalog.
 PATHS = [
@@ -29,8 +29,23 @@ PATHS = [
     "databases/raw/tables/orders/preview",
     "search?q=orders",
     "runs",
+    "jobs",
+    "jobs/report",
+    "jobs/report/runs",
+    "job-runs/1",
+    "job-runs/1/log",
+    "job-runs/1/notebook",
     "no/such/route",
 ]
+#: Every POST route: refused without a token before anything is read or changed.
+POSTS = [
+    "jobs",
+    "jobs/report/runs",
+    "jobs/report/pause",
+    "jobs/report/resume",
+    "job-runs/1/stop",
+]
+ALL_HANDLERS: list[tuple[str, type[CatalogHandler]]] = [*ROUTES, (METRICS, MetricsHandler)]
 
 
 def _auth_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
@@ -45,7 +60,7 @@ def test_no_handler_lacks_authentication(jp_configurable_serverapp: Any) -> None
     assert "glue_magics_service" in app.web_app.settings, "the extension did not load"
     assert _auth_warnings(caught) == []
     # The same check, handler by handler, so a new route cannot slip past it.
-    for pattern, handler in ROUTES:
+    for pattern, handler in ALL_HANDLERS:
         assert app.web_app._check_handler_auth(pattern, handler) == [], handler.__name__
 
 
@@ -65,10 +80,13 @@ def test_the_check_catches_a_handler_without_authentication(jp_configurable_serv
 
 
 def test_decorated_methods_are_tornado_authenticated() -> None:
-    for _, handler in ROUTES:
-        method = handler.get
-        assert method.__code__.co_qualname.startswith("authenticated"), handler.__name__
-        assert method is not web.RequestHandler.get
+    for _, handler in ALL_HANDLERS:
+        methods = [m for m in ("get", "post") if m in vars(handler)]
+        assert methods, handler.__name__
+        for name in methods:
+            method = getattr(handler, name)
+            assert method.__code__.co_qualname.startswith("authenticated"), handler.__name__
+            assert method is not getattr(web.RequestHandler, name)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -96,3 +114,35 @@ async def test_the_same_requests_with_a_token_succeed(
     params = dict([query.split("=")]) if query else None
     response = await jp_fetch("glue-magics", "api", route, params=params, raise_error=False)
     assert response.code == 200, response.body
+
+
+@pytest.mark.parametrize("path", POSTS)
+async def test_posts_without_a_token_are_refused(jp_fetch: Any, seeded: Catalog, path: str) -> None:
+    before = seeded.change_seq()
+    response = await jp_fetch(
+        "glue-magics",
+        "api",
+        path,
+        method="POST",
+        body="{}",
+        headers={"Authorization": ""},
+        raise_error=False,
+    )
+    assert response.code == 403
+    assert seeded.change_seq() == before
+
+
+async def test_metrics_need_the_token_too(
+    jp_fetch: Any, jp_serverapp: Any, seeded: Catalog
+) -> None:
+    response = await jp_fetch(
+        "glue-magics", "metrics", headers={"Authorization": ""}, raise_error=False
+    )
+    assert response.code == 403
+    token = jp_serverapp.identity_provider.token
+    # Prometheus sends `Authorization: <type> <credentials>`; Jupyter takes "token" or "Bearer".
+    for scheme in ("token", "Bearer"):
+        response = await jp_fetch(
+            "glue-magics", "metrics", headers={"Authorization": f"{scheme} {token}"}
+        )
+        assert response.code == 200
