@@ -24,6 +24,11 @@ def _kind(column: Column) -> str | None:
         return None
 
 
+def compute(df: Any, columns: Sequence[Column]) -> tuple[int, list[ColumnStatistics]]:
+    """Row count and statistics for ``columns`` of a Spark DataFrame, in one aggregate job."""
+    return from_row(df.agg(*aggregates(columns)).collect()[0].asDict(), columns)
+
+
 def aggregates(columns: Sequence[Column]) -> list[Any]:
     """The aggregate expressions behind the statistics; also usable in ``DataFrame.observe``,
     which computes them while the data is written, without a job of their own."""
