@@ -5,6 +5,12 @@ import {
   ApiError,
   ICatalogApi,
   IChanges,
+  IJobDetail,
+  IJobRun,
+  IJobRunBrief,
+  IJobsApi,
+  IJobSummary,
+  IPromoteOptions,
   IDatabase,
   IDQResult,
   ILineage,
@@ -22,6 +28,28 @@ import {
 
 type Params = Record<string, string | number | null | undefined>;
 
+/** The URL of a route under /glue-magics/api/. */
+export function apiUrl(
+  path: string[],
+  params: Params,
+  settings: ServerConnection.ISettings
+): string {
+  const query = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(
+      ([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`
+    )
+    .join('&');
+  return (
+    URLExt.join(
+      settings.baseUrl,
+      'glue-magics',
+      'api',
+      ...path.map(p => encodeURIComponent(p))
+    ) + (query ? `?${query}` : '')
+  );
+}
+
 /**
  * GET a route under /glue-magics/api/ and decode its JSON.
  *
@@ -31,24 +59,15 @@ type Params = Record<string, string | number | null | undefined>;
 export async function requestAPI<T>(
   path: string[],
   params: Params,
-  settings: ServerConnection.ISettings
+  settings: ServerConnection.ISettings,
+  init: RequestInit = {},
+  asText = false
 ): Promise<T> {
-  const query = Object.entries(params)
-    .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(
-      ([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`
-    )
-    .join('&');
-  const url =
-    URLExt.join(
-      settings.baseUrl,
-      'glue-magics',
-      'api',
-      ...path.map(p => encodeURIComponent(p))
-    ) + (query ? `?${query}` : '');
+  const url = apiUrl(path, params, settings);
   let response: Response;
   try {
-    response = await ServerConnection.makeRequest(url, {}, settings);
+    // makeRequest adds the token, or the XSRF header a cookie-authenticated POST needs.
+    response = await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
     throw new ApiError(
       `cannot reach the Jupyter server: ${(error as Error).message}`,
@@ -56,6 +75,9 @@ export async function requestAPI<T>(
     );
   }
   const text = await response.text();
+  if (asText && response.ok) {
+    return text as T;
+  }
   let data: unknown = undefined;
   try {
     data = text ? JSON.parse(text) : undefined;
@@ -222,5 +244,59 @@ export class CatalogApi implements ICatalogApi {
       next_token: options.nextToken
     });
     return { items: data.runs, nextToken: data.next_token };
+  }
+}
+
+/**
+ * The REST client of the Jobs view.
+ */
+export class JobsApi implements IJobsApi {
+  constructor(private readonly settings: ServerConnection.ISettings) {}
+
+  private get<T>(path: string[], asText = false): Promise<T> {
+    return requestAPI<T>(path, {}, this.settings, {}, asText);
+  }
+
+  private post<T>(path: string[], body: unknown = {}): Promise<T> {
+    return requestAPI<T>(path, {}, this.settings, {
+      method: 'POST',
+      body: JSON.stringify(body)
+    });
+  }
+
+  async jobs(): Promise<IJobSummary[]> {
+    return (await this.get<{ jobs: IJobSummary[] }>(['jobs'])).jobs;
+  }
+
+  job(name: string): Promise<IJobDetail> {
+    return this.get(['jobs', name]);
+  }
+
+  jobRun(id: number): Promise<IJobRun> {
+    return this.get(['job-runs', String(id)]);
+  }
+
+  jobRunLog(id: number): Promise<string> {
+    return this.get(['job-runs', String(id), 'log'], true);
+  }
+
+  promote(options: IPromoteOptions): Promise<IJobSummary> {
+    return this.post(['jobs'], options);
+  }
+
+  runJob(name: string, params: Record<string, string>): Promise<IJobRun> {
+    return this.post(['jobs', name, 'runs'], { params });
+  }
+
+  stopRun(id: number): Promise<IJobRunBrief> {
+    return this.post(['job-runs', String(id), 'stop']);
+  }
+
+  setPaused(name: string, paused: boolean): Promise<IJobSummary> {
+    return this.post(['jobs', name, paused ? 'pause' : 'resume']);
+  }
+
+  outputUrl(id: number): string {
+    return apiUrl(['job-runs', String(id), 'notebook'], {}, this.settings);
   }
 }

@@ -12,10 +12,12 @@ import {
   ReadonlyPartialJSONObject
 } from '@lumino/coreutils';
 
-import { CatalogApi } from './api';
+import { CatalogApi, JobsApi } from './api';
 import { IActions } from './components/actions';
+import { JobsModel } from './jobs';
 import { CatalogModel } from './model';
 import { insertSnippet } from './notebook';
+import { promoteNotebook } from './promote';
 import { ISnippetTable, SNIPPET_LABELS, SnippetKind } from './snippets';
 import { CatalogPanel, PANEL_ID } from './widget';
 
@@ -25,6 +27,8 @@ namespace CommandIDs {
   export const openTable = 'glue-magics:open-table';
   export const insert = 'glue-magics:insert-snippet';
   export const copyName = 'glue-magics:copy-name';
+  export const promote = 'glue-magics:promote-notebook';
+  export const showJobs = 'glue-magics:show-jobs';
 }
 
 const FIRST_RUN_KEY = 'glue-magics:shown';
@@ -77,6 +81,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const model = new CatalogModel(
       new CatalogApi(app.serviceManager.serverSettings)
     );
+    const jobsApi = new JobsApi(app.serviceManager.serverSettings);
+    const jobs = new JobsModel(jobsApi);
     const { commands } = app;
 
     const actions: IActions = {
@@ -93,10 +99,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
           });
         }
         menu.open(x, y);
-      }
+      },
+      // A browser tab of its own: the HTML is served sandboxed, away from JupyterLab's page.
+      openOutput: (url: string) => void window.open(url, '_blank', 'noopener')
     };
 
-    const panel = new CatalogPanel(model, actions);
+    const panel = new CatalogPanel(model, jobs, actions);
     app.shell.add(panel, 'left', { rank: 300 });
     restorer?.add(panel, PANEL_ID);
     // Connect now, so the catalog is ready by the time the panel is first opened.
@@ -141,6 +149,37 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    commands.addCommand(CommandIDs.showJobs, {
+      label: 'Show Jobs',
+      caption: 'The scheduled jobs and their runs, in the Data Catalog panel',
+      execute: () => {
+        app.shell.activateById(PANEL_ID);
+        model.setView('jobs');
+        return jobs.load();
+      }
+    });
+    commands.addCommand(CommandIDs.promote, {
+      label: 'Promote Notebook to Job…',
+      caption:
+        'Store the saved notebook as a job that runs on a schedule or on demand (%promote)',
+      isEnabled: () => !!tracker?.currentWidget,
+      execute: async () => {
+        const current = tracker?.currentWidget;
+        if (!current) {
+          return;
+        }
+        const job = await promoteNotebook(current, jobsApi);
+        if (job) {
+          await commands.execute(CommandIDs.showJobs);
+        }
+      }
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.promote,
+      selector: '.jp-Notebook',
+      rank: 100
+    });
+
     app.contextMenu.addItem({
       command: CommandIDs.openTable,
       selector: ROW_SELECTOR,
@@ -163,6 +202,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     palette?.addItem({ command: CommandIDs.open, category: 'Data Catalog' });
     palette?.addItem({ command: CommandIDs.refresh, category: 'Data Catalog' });
+    palette?.addItem({
+      command: CommandIDs.showJobs,
+      category: 'Data Catalog'
+    });
+    palette?.addItem({
+      command: CommandIDs.promote,
+      category: 'Notebook Operations'
+    });
 
     // Show the panel once, on the first start, so new users find it; afterwards JupyterLab's
     // layout restorer reopens whatever the user left open. Activating before the layout is

@@ -17,7 +17,7 @@ import {
 } from './tokens';
 
 export type Connection = 'connecting' | 'ready' | 'missing' | 'error';
-export type ViewId = 'browse' | 'runs';
+export type ViewId = 'browse' | 'runs' | 'jobs';
 export type TabId =
   'schema' | 'partitions' | 'preview' | 'versions' | 'lineage';
 export const TABS: TabId[] = [
@@ -135,6 +135,11 @@ export class CatalogModel {
     return this._changed;
   }
 
+  /** The catalog's change counter moved (after what is shown was reloaded). */
+  get catalogChanged(): ISignal<this, number> {
+    return this._catalogChanged;
+  }
+
   get isDisposed(): boolean {
     return this._disposed;
   }
@@ -192,6 +197,9 @@ export class CatalogModel {
     }
     this.seq = changes.seq;
     await this.refresh();
+    if (!this._disposed) {
+      this._catalogChanged.emit(changes.seq);
+    }
     return true;
   }
 
@@ -740,6 +748,7 @@ export class CatalogModel {
   }
 
   private _changed = new Signal<this, void>(this);
+  private _catalogChanged = new Signal<this, number>(this);
   private _disposed = false;
   private _searchTimer: ReturnType<typeof setTimeout> | null = null;
   private _searchGeneration = 0;

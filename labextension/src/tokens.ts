@@ -226,3 +226,121 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+// -- jobs (glue_magics/server/jobs.py)
+
+/** Glue's job run states. */
+export type JobRunState =
+  | 'WAITING'
+  | 'STARTING'
+  | 'RUNNING'
+  | 'STOPPING'
+  | 'STOPPED'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMEOUT'
+  | 'ERROR';
+
+export interface IJobRunBrief {
+  id: number;
+  state: JobRunState;
+  attempt: number;
+  trigger: string;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number | null;
+  error: string | null;
+}
+
+export interface IJobSummary {
+  name: string;
+  version: number;
+  schedule: string | null;
+  schedule_words: string | null;
+  timezone: string;
+  paused: boolean;
+  next_run: string | null;
+  description: string | null;
+  tags: string[];
+  last_runs: IJobRunBrief[];
+  active_runs: number;
+  updated_at: string | null;
+}
+
+export interface IJobParameter {
+  name: string;
+  type: string;
+  default: unknown;
+  /** The default as the text a run's form takes back unchanged. */
+  text: string;
+  job_default: boolean;
+}
+
+export interface IJobDetail extends IJobSummary {
+  parameters: IJobParameter[];
+  fixed_parameters: { name: string; type: string; value: unknown }[];
+  gates: { table: string; ruleset: string }[];
+  settings: Record<string, unknown>;
+  skipped_runs: number;
+  created_at: string | null;
+  notebook: string | null;
+  versions: {
+    version: number;
+    created_at: string;
+    sha256: string;
+    source_path: string | null;
+    parameters: string[];
+  }[];
+}
+
+export interface IJobRunChild {
+  id: number;
+  kind: string;
+  name: string;
+  target: string | null;
+  state: string;
+  metrics: Record<string, unknown>;
+  error: string | null;
+}
+
+export interface IJobRun extends IJobRunBrief {
+  job: string;
+  version: number;
+  scheduled_for: string | null;
+  arguments: Record<string, unknown>;
+  failed_cell: number | null;
+  note: string | null;
+  metrics: Record<string, unknown>;
+  rows_written: number | null;
+  bytes_written: number | null;
+  children: IJobRunChild[];
+  has_output: boolean;
+  has_log: boolean;
+}
+
+/** `%promote`'s options, as the promote route takes them. */
+export interface IPromoteOptions {
+  notebook: string;
+  name: string;
+  schedule?: string | null;
+  timezone?: string;
+  description?: string | null;
+  [option: string]: unknown;
+}
+
+/**
+ * What the Jobs view needs from the server; the REST client implements it, tests fake it.
+ */
+export interface IJobsApi {
+  jobs(): Promise<IJobSummary[]>;
+  job(name: string): Promise<IJobDetail>;
+  jobRun(id: number): Promise<IJobRun>;
+  jobRunLog(id: number): Promise<string>;
+  promote(options: IPromoteOptions): Promise<IJobSummary>;
+  runJob(name: string, params: Record<string, string>): Promise<IJobRun>;
+  stopRun(id: number): Promise<IJobRunBrief>;
+  setPaused(name: string, paused: boolean): Promise<IJobSummary>;
+  /** Where the executed notebook of a run is served as HTML. */
+  outputUrl(id: number): string;
+}

@@ -12,6 +12,7 @@ import * as React from 'react';
 import { IActions } from './components/actions';
 import { CatalogView } from './components/CatalogView';
 import { databaseIcon } from './icons';
+import { JobsModel } from './jobs';
 import { CatalogModel } from './model';
 
 export const PANEL_ID = 'glue-magics-catalog';
@@ -26,6 +27,7 @@ export const POLL_INTERVAL = 2000;
 export class CatalogPanel extends SidePanel {
   constructor(
     readonly model: CatalogModel,
+    readonly jobs: JobsModel,
     actions: IActions
   ) {
     super({ content: new Panel() });
@@ -56,11 +58,13 @@ export class CatalogPanel extends SidePanel {
       })
     );
     const view = ReactWidget.create(
-      <CatalogView model={model} actions={actions} />
+      <CatalogView model={model} jobs={jobs} actions={actions} />
     );
     view.addClass('jp-GlueCatalog-content');
     this.addWidget(view);
 
+    // Job runs move the catalog's change counter too: the Jobs view follows the same feed.
+    model.catalogChanged.connect(() => void jobs.refresh());
     this._poll = new Poll({
       factory: () => model.checkChanges(),
       frequency: { interval: POLL_INTERVAL, backoff: true, max: 30 * 1000 },
@@ -71,7 +75,7 @@ export class CatalogPanel extends SidePanel {
 
   async refresh(): Promise<void> {
     if (this.model.connection === 'ready') {
-      await this.model.refresh();
+      await Promise.all([this.model.refresh(), this.jobs.refresh()]);
     } else {
       await this.model.start();
     }
@@ -89,6 +93,7 @@ export class CatalogPanel extends SidePanel {
     }
     this._poll.dispose();
     this.model.dispose();
+    this.jobs.dispose();
     super.dispose();
   }
 

@@ -1,19 +1,29 @@
 import * as React from 'react';
 
-import { CatalogModel } from '../model';
+import { JobsModel } from '../jobs';
+import { CatalogModel, ViewId } from '../model';
 import { IActions } from './actions';
 import { Browse } from './Browse';
 import { Message, useModel } from './common';
+import { Jobs } from './Jobs';
 import { Runs } from './Runs';
+
+const VIEW_LABELS: Record<ViewId, string> = {
+  browse: 'Tables',
+  runs: 'Runs',
+  jobs: 'Jobs'
+};
 import { TableView } from './TableView';
 
 /** The panel's content: the connection state first, then tables or runs, or one table. */
 export function CatalogView(props: {
   model: CatalogModel;
+  jobs: JobsModel;
   actions: IActions;
 }): JSX.Element {
-  const { model, actions } = props;
+  const { model, jobs, actions } = props;
   useModel(model);
+  useModel(jobs);
 
   if (model.connection === 'missing') {
     return (
@@ -75,22 +85,30 @@ export function CatalogView(props: {
             className="jp-GlueCatalog-segmented jp-GlueCatalog-views"
             role="tablist"
           >
-            {(['browse', 'runs'] as const).map(view => (
+            {(['browse', 'runs', 'jobs'] as const).map(view => (
               <button
                 key={view}
                 role="tab"
+                data-view={view}
                 aria-selected={model.view === view}
                 className={`jp-GlueCatalog-segment${model.view === view ? ' jp-mod-active' : ''}`}
-                onClick={() => model.setView(view)}
+                onClick={() => {
+                  model.setView(view);
+                  if (view === 'jobs' && !jobs.jobs.loaded) {
+                    void jobs.load();
+                  }
+                }}
               >
-                {view === 'browse' ? 'Tables' : 'Runs'}
+                {VIEW_LABELS[view]}
               </button>
             ))}
           </div>
           {model.view === 'browse' ? (
             <Browse model={model} actions={actions} />
-          ) : (
+          ) : model.view === 'runs' ? (
             <Runs model={model} />
+          ) : (
+            <Jobs model={jobs} actions={actions} />
           )}
         </>
       )}

@@ -6,4 +6,6 @@ export interface IActions {
   copy(text: string): void;
   /** Open the menu of snippets for `table` at the mouse position. */
   insertMenu(table: ISnippetTable, x: number, y: number): void;
+  /** Show a job run's executed notebook (served as HTML at `url`). */
+  openOutput(url: string): void;
 }

@@ -1,17 +1,23 @@
 import * as React from 'react';
 
 import { Tone } from '../format';
+import { ISignal } from '@lumino/signaling';
+
+import { JobsModel } from '../jobs';
 import { CatalogModel } from '../model';
 import { IWindow, scrollToShow, visibleWindow } from '../virtual';
 
 /** Re-render whenever the model changes. */
-export function useModel(model: CatalogModel): void {
+export function useModel(model: {
+  changed: CatalogModel['changed'] | JobsModel['changed'];
+}): void {
   const [, setTick] = React.useState(0);
   React.useEffect(() => {
     const update = (): void => setTick(tick => tick + 1);
-    model.changed.connect(update);
+    const changed = model.changed as ISignal<unknown, void>;
+    changed.connect(update);
     return () => {
-      model.changed.disconnect(update);
+      changed.disconnect(update);
     };
   }, [model]);
 }
