@@ -40,6 +40,7 @@ from glue_magics.catalog._base import CatalogBase
 from glue_magics.catalog.expression import compile_expression
 from glue_magics.catalog.models import PartitionRow, TableRow, utcnow
 from glue_magics.catalog.objects import Column, Partition, PartitionPage, TableDefinition
+from glue_magics.catalog.store import ANALYSIS_LIMIT
 from glue_magics.catalog.types import INTEGER_TYPES, base_type, parse_bigint
 from glue_magics.catalog.validation import check_limit, string_map
 from glue_magics.errors import (
@@ -266,6 +267,36 @@ class _PartitionReader:
         )
 
 
+#: Batches of at least this many partitions check SQLite's statistics after they are added.
+_ANALYZE_BATCH = 1000
+#: ... and refresh them once the table has grown by this factor since they were taken.
+_ANALYZE_GROWTH = 1.5
+
+
+def _refresh_statistics(session: Session) -> None:
+    """Keep SQLite's query-planner statistics (``sqlite_stat1``) in step with a growing partitions
+    table; PostgreSQL's autovacuum keeps its own. SQLite has none until ANALYZE runs and then
+    guesses how selective each index is (before pages followed the index, that guess made it walk
+    a million partitions for every page of a filter on later keys). The statistics are sampled
+    (``analysis_limit``), so a refresh costs about the same at any size (~15 ms at a million), and
+    it runs only when the table has grown by half since the last one (about log n times during
+    a load of n partitions)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    sampled = None
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        stat = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'partitions' "
+            "AND idx = 'ix_partitions_table_k0_k1'"
+        ).scalar()
+        sampled = int(stat.split()[0]) if stat else None
+    newest = conn.execute(select(func.max(PartitionRow.id))).scalar() or 0
+    if sampled is None or newest >= sampled * _ANALYZE_GROWTH:
+        conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        conn.exec_driver_sql("ANALYZE partitions")
+
+
 def _encode_token(values: Sequence[str]) -> str:
     """A page token: the values of the page's last partition, as URL-safe base64 of a JSON list."""
     return base64.urlsafe_b64encode(values_key(values).encode()).decode().rstrip("=")
@@ -333,6 +364,8 @@ class PartitionOps(CatalogBase):
                         session.execute(insert(PartitionRow), rows[start : start + _CHUNK])
             except IntegrityError:
                 raise _duplicate_error(session, ctx, rows) from None
+            if len(rows) >= _ANALYZE_BATCH:
+                _refresh_statistics(session)
             return len(rows)
 
         return self._write(run)

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from glue_magics.errors import InvalidInputError, StoreUnavailableError
 
 BUSY_TIMEOUT_MS = 30_000
+#: Rows SQLite samples per index when it gathers statistics (ANALYZE, PRAGMA optimize).
+ANALYSIS_LIMIT = 1000
 #: Seconds to wait for a PostgreSQL server before giving up (unless the URL sets connect_timeout).
 CONNECT_TIMEOUT_S = 10
 BACKENDS = ("sqlite", "postgresql")
@@ -130,6 +132,17 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLite refresh the statistics of tables whose queries on this connection would
+        # have used them (PRAGMA optimize, sampled); never wait long for the lock on the way out.
+        try:
+            dbapi_conn.execute("PRAGMA busy_timeout=100")
+            dbapi_conn.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+            dbapi_conn.execute("PRAGMA optimize")
+        except Exception:
+            pass  # closing must not fail over statistics
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 import glue_magics.catalog.store as store
 from glue_magics.catalog import Catalog, Partition
@@ -387,9 +388,39 @@ def test_opening_a_0006_store_upgrades_its_partitions(
 
     with Catalog(catalog_url, home=glue_home) as reopened:
         with reopened.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == "0007"
+            head = ScriptDirectory.from_config(config).get_current_head()
+            assert MigrationContext.configure(conn).get_current_revision() == head
         if backend == "postgresql":
             assert _key_collations(reopened) == {"C"}
         assert list(reopened.iter_partitions("sales", "orders", page_size=5)) == before
         between = reopened.iter_partitions("sales", "orders", "year BETWEEN 'B' AND 'b'")
         assert [p.values for p in between] == [(y, m) for y in ("B", "a", "b") for m in ("1", "2")]
+
+
+def test_sqlite_takes_statistics_when_a_large_batch_grows_the_table(
+    catalog: Catalog, orders: None, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
+
+    def sampled() -> int | None:
+        with catalog.engine.connect() as conn:
+            if not conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).first():
+                return None
+            stat = conn.exec_driver_sql(
+                "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_partitions_table_k0_k1'"
+            ).scalar()
+            return int(stat.split()[0]) if stat else None
+
+    catalog.batch_create_partitions("sales", "orders", [["2023", str(m)] for m in range(100)])
+    assert sampled() is None  # small batches do not pay for it
+    catalog.batch_create_partitions("sales", "orders", [["2024", str(m)] for m in range(1200)])
+    first = sampled()
+    assert first is not None and first > 1000
+    catalog.batch_create_partitions("sales", "orders", [["2025", str(m)] for m in range(500)])
+    assert sampled() == first  # grown by less than half
+    catalog.batch_create_partitions("sales", "orders", [["2026", str(m)] for m in range(1000)])
+    assert sampled() > first  # type: ignore[operator]
+    assert catalog.count_partitions("sales", "orders", "month = 7") == 4
