@@ -16,6 +16,7 @@ from glue_magics.catalog.runs import RunOps
 from glue_magics.catalog.statistics import StatisticsOps
 from glue_magics.catalog.store import create_store_engine
 from glue_magics.catalog.tables import TableOps
+from glue_magics.catalog.triggers import TriggerOps
 from glue_magics.config import Settings
 
 
@@ -30,6 +31,7 @@ class Catalog(
     BookmarkOps,
     RulesetOps,
     JobOps,
+    TriggerOps,
 ):
     """The Data Catalog: databases, tables, versions, partitions, statistics, connections, runs.
 

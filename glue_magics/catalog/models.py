@@ -98,6 +98,12 @@ class TableVersionRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: Partition values compare by code point on both stores: SQLite's default (BINARY) collation does
+#: that, PostgreSQL's database collation may not (en_US sorts ``a < B``), so there the key columns and
+#: their index are ``COLLATE "C"``: partition expressions and pages in value order use the index.
+KEY_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 class PartitionRow(Base):
     __tablename__ = "partitions"
     __table_args__ = (
@@ -114,16 +120,16 @@ class PartitionRow(Base):
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    k0: Mapped[str | None] = mapped_column(Text)
-    k1: Mapped[str | None] = mapped_column(Text)
-    k2: Mapped[str | None] = mapped_column(Text)
-    k3: Mapped[str | None] = mapped_column(Text)
-    k4: Mapped[str | None] = mapped_column(Text)
-    k5: Mapped[str | None] = mapped_column(Text)
-    k6: Mapped[str | None] = mapped_column(Text)
-    k7: Mapped[str | None] = mapped_column(Text)
-    k8: Mapped[str | None] = mapped_column(Text)
-    k9: Mapped[str | None] = mapped_column(Text)
+    k0: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k1: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k2: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k3: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k4: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k5: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k6: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k7: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k8: Mapped[str | None] = mapped_column(KEY_TEXT)
+    k9: Mapped[str | None] = mapped_column(KEY_TEXT)
 
 
 class ColumnStatisticsRow(Base):
@@ -331,3 +337,84 @@ class JobRunRow(Base):
     failed_cell: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(Text)
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TriggerRow(Base):
+    """A trigger, as in Glue: ON_DEMAND, SCHEDULED, CONDITIONAL (a predicate over job and crawl
+    run states) or FILE_ARRIVAL (new files under a crawler's targets); its actions start jobs
+    and crawlers."""
+
+    __tablename__ = "triggers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(16))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    schedule: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # SCHEDULED: fire times up to here have been handled.
+    scheduled_through: Mapped[datetime | None]
+    # FILE_ARRIVAL: the saved crawler whose targets are watched.
+    crawler: Mapped[str | None] = mapped_column(String(255))
+    # CONDITIONAL: ALL or ANY over conditions [{"kind": "job"|"crawler", "name", "state"}].
+    logical: Mapped[str | None] = mapped_column(String(8))
+    conditions: Mapped[list[Any]] = mapped_column(default=list)
+    # [{"kind": "job"|"crawler", "name", "arguments": {...}}]
+    actions: Mapped[list[Any]] = mapped_column(default=list)
+    # Upstream runs that ended before this (creation or enabling) never fire the trigger.
+    active_since: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TriggerFiringRow(Base):
+    """One firing of a trigger. Inserting it is the claim: (trigger_id, fire_key) is unique, and
+    the key names what fired it (the upstream runs, a fire time, the new files), so with several
+    schedulers a trigger fires once per satisfying set."""
+
+    __tablename__ = "trigger_firings"
+    __table_args__ = (UniqueConstraint("trigger_id", "fire_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger_id: Mapped[int] = mapped_column(ForeignKey("triggers.id", ondelete="CASCADE"))
+    fire_key: Mapped[str] = mapped_column(String(255))
+    workflow_run_id: Mapped[int] = mapped_column(index=True)
+    # The runs that satisfied the predicate: [{"kind": "job"|"crawl", "id", "name", "state"}].
+    upstream: Mapped[list[Any]] = mapped_column(default=list)
+    # What each action did: [{"kind", "name", "run_id"|"member_id", "error"}].
+    outcome: Mapped[list[Any]] = mapped_column(default=list)
+    fired_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkflowRunRow(Base):
+    """A run of a trigger chain: the root run (or the root firing) and everything triggers
+    started from it share its id."""
+
+    __tablename__ = "workflow_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The trigger whose firing started the chain, if it was not a run.
+    trigger: Mapped[str | None] = mapped_column(String(255))
+    root_kind: Mapped[str | None] = mapped_column(String(8))
+    root_run_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkflowMemberRow(Base):
+    """A job run (first attempt) or crawl run of a workflow run, and the firing that started it
+    (None for the root). A crawl a trigger started waits here (WAITING, then STARTED by the
+    scheduler that claimed it) until its worker links the crawl run (LINKED)."""
+
+    __tablename__ = "workflow_members"
+    __table_args__ = (UniqueConstraint("kind", "run_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow_run_id: Mapped[int] = mapped_column(
+        ForeignKey("workflow_runs.id", ondelete="CASCADE"), index=True
+    )
+    firing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trigger_firings.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(255))
+    run_id: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(16), default="LINKED")
+    owner: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
