@@ -12,9 +12,11 @@ from typing import Any
 
 from glue_magics.catalog import Catalog
 from glue_magics.catalog.jobs import JOB_RUN_STATES, Job, JobRun
-from glue_magics.display import DetailResult, MessageResult, Result, TableResult
+from glue_magics.catalog.triggers import Trigger
+from glue_magics.display import DetailResult, MessageResult, Result, TableResult, to_json_text
 from glue_magics.errors import GlueMagicsError, InvalidInputError
 from glue_magics.jobs.airflow import CATCH_UP_POLICIES
+from glue_magics.jobs.params import parse_assignments
 
 Handler = Callable[[Catalog, argparse.Namespace], Result]
 HANDLERS: dict[str, Handler] = {}
@@ -154,6 +156,112 @@ def add_jobs_commands(
         metavar="CMD",
         help="how Airflow workers call glue-magics (default: glue-magics)",
     )
+    add_trigger_commands(subparsers, parents)
+    p = sub("workflow", "Show a trigger chain: its triggers, jobs, crawlers and latest runs.")
+    p.add_argument("name", help="a trigger, or a job or crawler a trigger starts or watches")
+    p.add_argument("--limit", type=int, default=10, help="latest workflow runs (10)")
+    p.add_argument("--json", dest="as_json", action="store_true", help="print it as JSON")
+    p = sub("graph", "Show the run graph of a job run's workflow run: runs linked by triggers.")
+    p.add_argument("run_id", type=int, metavar="RUN_ID", help="a job run id")
+    p.add_argument("--workflow-run", action="store_true", help="RUN_ID is a workflow run id")
+    p.add_argument("--json", dest="as_json", action="store_true", help="print it as JSON")
+
+
+class _StartAction(argparse.Action):
+    """``--start JOB``: an action; the ``--param K=V`` after it are its arguments."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        starts = list(getattr(namespace, self.dest, None) or [])
+        starts.append({"action": values, "params": []})
+        setattr(namespace, self.dest, starts)
+
+
+class _ParamAction(argparse.Action):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        starts = getattr(namespace, "start", None)
+        if not starts:
+            parser.error(f"--param {values}: put it after the --start JOB it is for")
+        starts[-1]["params"].append(values)
+
+
+def add_trigger_commands(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """``jobs trigger create|list|show|delete|enable|disable|start``."""
+    trigger = subparsers.add_parser(
+        "trigger",
+        help="Triggers: start jobs and crawlers together, on a schedule, after other runs, "
+        "or when files arrive.",
+        description="Triggers: start jobs and crawlers together, on a schedule, after other "
+        "runs, or when files arrive.",
+    )
+    commands = trigger.add_subparsers(
+        dest="trigger_command", metavar="SUBCOMMAND", required=True, parser_class=type(trigger)
+    )
+
+    def sub(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, parents=parents)
+
+    p = sub("create", "Create a trigger.")
+    p.add_argument("name", help="the trigger's name (letters, digits, _ - .)")
+    p.add_argument(
+        "--type",
+        required=True,
+        type=str.lower,
+        choices=["on_demand", "scheduled", "conditional", "file_arrival"],
+        help="on_demand: start its actions together when started; scheduled: on a schedule; "
+        "conditional: after other runs; file_arrival: when files arrive under a crawler's path",
+    )
+    p.add_argument(
+        "--when",
+        action="append",
+        default=[],
+        metavar="JOB:STATE|crawler:CRAWLER:STATE",
+        help="conditional: a job run state (SUCCEEDED, FAILED, TIMEOUT, STOPPED) or crawl "
+        "state (SUCCEEDED, FAILED, CANCELLED) (repeatable)",
+    )
+    p.add_argument(
+        "--logical",
+        type=str.lower,
+        choices=["all", "any"],
+        help="conditional: all (default) or any of the --when conditions",
+    )
+    p.add_argument(
+        "--start",
+        action=_StartAction,
+        metavar="JOB|crawler:CRAWLER",
+        help="a job or crawler to start (repeatable)",
+    )
+    p.add_argument(
+        "--param",
+        action=_ParamAction,
+        metavar="KEY=VALUE",
+        help="an argument of the job of the --start before it (repeatable)",
+    )
+    p.add_argument("--schedule", metavar="EXPR", help="scheduled: cron(...), cron or @daily...")
+    p.add_argument("--timezone", default="UTC", help="scheduled: IANA time zone (UTC)")
+    p.add_argument("--crawler", help="file_arrival: the saved crawler whose paths are watched")
+    p.add_argument("--disabled", action="store_true", help="create it disabled")
+    p.add_argument("--description")
+    sub("list", "List triggers.")
+    for name, help in (
+        ("show", "Show a trigger and its latest firings."),
+        ("delete", "Delete a trigger (the runs it started stay)."),
+        ("enable", "Enable a trigger (runs that ended while disabled do not fire it)."),
+        ("disable", "Disable a trigger."),
+        ("start", "Fire an on-demand or scheduled trigger now."),
+    ):
+        sub(name, help).add_argument("name")
 
 
 def add_scheduler_arguments(parser: argparse.ArgumentParser) -> None:
@@ -427,6 +535,7 @@ class JobRunFailedError(GlueMagicsError):
 
 def run_report(catalog: Catalog, run: JobRun, log_tail: int = 0) -> DetailResult:
     children = catalog.job_run_children(run.id)
+    origin = catalog.run_origin("job", run.id) or {}
     fields: list[tuple[str, Any]] = [
         ("state", run.state),
         ("job", f"{run.job} (version {run.version})"),
@@ -439,6 +548,14 @@ def run_report(catalog: Catalog, run: JobRun, log_tail: int = 0) -> DetailResult
         ("error", run.error),
         ("failed cell", run.failed_cell),
         ("note", run.note),
+        ("started by trigger", origin.get("trigger")),
+        (
+            "after",
+            ", ".join(f"{u['kind']} run {u['id']} ({u['state']})" for u in origin["upstream"])
+            if origin.get("upstream")
+            else None,
+        ),
+        ("workflow run", origin.get("workflow_run_id")),
         ("rows written", run.metrics.get("rows_written") if children else None),
         ("bytes written", run.metrics.get("bytes_written") if children else None),
         ("executed notebook", run.output_path),
@@ -464,7 +581,7 @@ def run_report(catalog: Catalog, run: JobRun, log_tail: int = 0) -> DetailResult
                 ],
             )
         )
-    data: dict[str, Any] = {**asdict(run), "child_runs": children}
+    data: dict[str, Any] = {**asdict(run), "child_runs": children, "origin": origin or None}
     if log_tail:
         text = _tail(run.log_path, log_tail)
         data["log"] = text
@@ -559,3 +676,251 @@ def _export(catalog: Catalog, args: argparse.Namespace) -> Result:
 
 def _default_url(catalog: Catalog) -> str:
     return f"sqlite:///{catalog.settings.home / 'catalog.db'}"
+
+
+# -- triggers and workflows
+
+
+def describe_trigger(trigger: Trigger) -> dict[str, str]:
+    """A trigger in words: what fires it and what it starts."""
+    if trigger.type == "CONDITIONAL":
+        joined = f" {trigger.logical or 'ALL'} ".lower().join(
+            f"{'' if c['kind'] == 'job' else 'crawler '}{c['name']} {c['state']}"
+            for c in trigger.conditions
+        )
+        fires = f"when {joined}"
+    elif trigger.type == "SCHEDULED":
+        from glue_magics.jobs.schedule import parse_schedule
+
+        assert trigger.schedule is not None
+        fires = parse_schedule(trigger.schedule, trigger.timezone).describe()
+    elif trigger.type == "FILE_ARRIVAL":
+        fires = f"new files for crawler {trigger.crawler} (then it crawls them)"
+    else:
+        fires = "when started"
+    starts = ", ".join(
+        a["name"]
+        + (
+            " (" + ", ".join(f"{k}={v}" for k, v in a["arguments"].items()) + ")"
+            if a.get("arguments")
+            else ""
+        )
+        if a["kind"] == "job"
+        else f"crawler {a['name']}"
+        for a in trigger.actions
+    )
+    return {"fires": fires, "starts": starts or "nothing"}
+
+
+def _trigger_data(trigger: Trigger) -> dict[str, Any]:
+    return {**asdict(trigger), **describe_trigger(trigger)}
+
+
+def _outcome_text(outcome: list[dict[str, Any]]) -> str:
+    parts = []
+    for o in outcome:
+        what = o["name"] if o["kind"] == "job" else f"crawler {o['name']}"
+        if o.get("error"):
+            parts.append(f"{what} not started ({o['error']})")
+        elif o.get("run_id"):
+            parts.append(f"{what} run {o['run_id']}")
+        else:
+            parts.append(f"{what} (crawl queued)")
+    return ", ".join(parts) or "nothing"
+
+
+@command("trigger")
+def _trigger(catalog: Catalog, args: argparse.Namespace) -> Result:
+    from glue_magics.jobs import triggers
+
+    action = args.trigger_command
+    if action == "create":
+        starts = []
+        for item in args.start or []:
+            start = triggers.parse_action(item["action"])
+            start["arguments"] = parse_assignments(item["params"])
+            starts.append(start)
+        trigger = triggers.create_trigger(
+            catalog,
+            args.name,
+            args.type,
+            when=args.when,
+            logical=args.logical,
+            start=starts,
+            schedule=args.schedule,
+            timezone=args.timezone,
+            crawler=args.crawler,
+            description=args.description,
+            enabled=not args.disabled,
+        )
+        words = describe_trigger(trigger)
+        return MessageResult(
+            f"created trigger {trigger.name} ({trigger.type.lower()}): {words['fires']}, "
+            f"starts {words['starts']}" + ("" if trigger.enabled else " (disabled)"),
+            data=_trigger_data(trigger),
+        )
+    if action == "list":
+        listed = catalog.list_triggers()
+        rows = []
+        for t in listed:
+            words = describe_trigger(t)
+            last = catalog.trigger_firings(t.name)[-1:]
+            rows.append(
+                [
+                    t.name,
+                    t.type.lower(),
+                    "yes" if t.enabled else "no",
+                    words["fires"],
+                    words["starts"],
+                    last[0].fired_at if last else None,
+                ]
+            )
+        return TableResult(
+            columns=["trigger", "type", "enabled", "fires", "starts", "last fired"],
+            rows=rows,
+            data=[_trigger_data(t) for t in listed],
+        )
+    if action == "show":
+        trigger = catalog.get_trigger(args.name)
+        words = describe_trigger(trigger)
+        firings = catalog.trigger_firings(trigger.name)[-10:][::-1]
+        fields: list[tuple[str, Any]] = [
+            ("type", trigger.type.lower()),
+            ("enabled", "yes" if trigger.enabled else "no"),
+            ("fires", words["fires"]),
+            ("starts", words["starts"]),
+            ("schedule", trigger.schedule),
+            ("crawler", trigger.crawler),
+            ("description", trigger.description),
+            ("active since", trigger.active_since),
+            ("created", trigger.created_at),
+        ]
+        section = TableResult(
+            title="Latest firings",
+            columns=["firing", "fired", "after", "started", "workflow run"],
+            rows=[
+                [
+                    f.id,
+                    f.fired_at,
+                    ", ".join(f"{u['kind']} run {u['id']} ({u['state']})" for u in f.upstream)
+                    or None,
+                    _outcome_text(f.outcome),
+                    f.workflow_run_id,
+                ]
+                for f in firings
+            ],
+        )
+        data = {**_trigger_data(trigger), "firings": [asdict(f) for f in firings]}
+        return DetailResult(
+            title=f"trigger {trigger.name}",
+            fields=[(k, v) for k, v in fields if v is not None],
+            sections=[section],
+            data=data,
+        )
+    if action == "delete":
+        catalog.delete_trigger(args.name)
+        return MessageResult(f"deleted trigger {args.name}")
+    if action in ("enable", "disable"):
+        trigger = triggers.set_enabled(catalog, args.name, action == "enable")
+        return MessageResult(f"{action}d trigger {trigger.name}", data=_trigger_data(trigger))
+    firing = triggers.start_trigger(catalog, args.name)
+    return MessageResult(
+        f"started trigger {args.name}: {_outcome_text(firing.outcome)} "
+        f"(workflow run {firing.workflow_run_id})",
+        data=asdict(firing),
+    )
+
+
+def _json_result(data: Any) -> MessageResult:
+    return MessageResult(to_json_text(MessageResult("", data=data)), data=data)
+
+
+@command("graph")
+def _graph(catalog: Catalog, args: argparse.Namespace) -> Result:
+    from glue_magics.jobs.triggers import run_graph
+
+    graph = (
+        catalog.workflow_run_graph(args.run_id)
+        if args.workflow_run
+        else run_graph(catalog, args.run_id)
+    )
+    if args.as_json:
+        return _json_result(graph)
+    after: dict[str, list[str]] = {}
+    for edge in graph["edges"]:
+        after.setdefault(edge["target"], []).append(f"{edge['source']} ({edge['trigger']})")
+    title = (
+        f"workflow run {graph['workflow_run_id']}: {graph['state']}"
+        if graph["workflow_run_id"] is not None
+        else f"job run {args.run_id}: no trigger started it or was fired by it"
+    )
+    return TableResult(
+        title=title,
+        columns=[
+            "run",
+            "name",
+            "state",
+            "attempt",
+            "trigger",
+            "after",
+            "started",
+            "ended",
+            "error",
+        ],
+        rows=[
+            [
+                n["id"],
+                n["name"],
+                n["state"],
+                n.get("attempt"),
+                n.get("trigger"),
+                ", ".join(after.get(n["id"], [])) or None,
+                n.get("started_at"),
+                n.get("ended_at"),
+                n.get("error"),
+            ]
+            for n in graph["nodes"]
+        ],
+        data=graph,
+    )
+
+
+@command("workflow")
+def _workflow(catalog: Catalog, args: argparse.Namespace) -> Result:
+    from glue_magics.jobs.triggers import chain
+
+    check_limit_arg(args.limit)
+    graph = chain(catalog, args.name, runs=args.limit)
+    if args.as_json:
+        return _json_result(graph)
+    edges = TableResult(
+        title="Edges",
+        columns=["from", "on", "to"],
+        rows=[[e["source"], e["label"], e["target"]] for e in graph["edges"]],
+    )
+    runs = TableResult(
+        title="Latest workflow runs",
+        columns=["workflow run", "root", "created", "state", "runs", "states"],
+        rows=[
+            [
+                w["workflow_run_id"],
+                w["root"] or f"trigger {w['trigger']}",
+                w["created_at"],
+                w["state"],
+                w["runs"],
+                ", ".join(f"{k} {v}" for k, v in sorted(w["statistics"].items())),
+            ]
+            for w in graph["workflow_runs"]
+        ],
+    )
+    return DetailResult(
+        title=f"workflow of {args.name}",
+        fields=[("triggers", ", ".join(graph["triggers"]))],
+        sections=[edges, runs],
+        data=graph,
+    )
+
+
+def check_limit_arg(limit: int) -> None:
+    if not 1 <= limit <= 1000:
+        raise InvalidInputError(f"--limit must be from 1 to 1000, got {limit}")

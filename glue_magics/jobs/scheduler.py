@@ -12,9 +12,14 @@ Each pass (:meth:`Scheduler.run_once`) does three things:
    Missed fire times (older than the grace period, e.g. after downtime) follow the job's catch-up
    policy: ``none`` skips them (counted on the job), ``latest`` runs the newest once, ``all`` runs
    each one up to the job's max staleness; these runs have the trigger CATCH_UP.
-3. **Dispatch.** Waiting runs whose delay has passed are claimed (WAITING -> STARTING, with a lease)
+3. **Triggers.** Each enabled trigger is evaluated (see :mod:`glue_magics.jobs.triggers`): a
+   scheduled one at its fire times, a conditional one once per satisfying set of upstream runs, a
+   file-arrival one when its crawler's targets hold new files. A firing is claimed by inserting its
+   row (``(trigger, fire key)`` is unique), with the job runs it starts and the crawls it queues.
+4. **Dispatch.** Waiting runs whose delay has passed are claimed (WAITING -> STARTING, with a lease)
    while the job has fewer active runs than its max concurrency, and a worker process is started for
-   each. A run held back by the max concurrency stays WAITING with a note saying why.
+   each. A run held back by the max concurrency stays WAITING with a note saying why. Queued crawls
+   are claimed the same way and each runs in a worker process of its own.
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ class Tick:
     skipped: dict[str, int] = field(default_factory=dict)
     started: list[int] = field(default_factory=list)
     held: list[int] = field(default_factory=list)
+    #: Trigger firings made by this pass, and the queued crawls it started.
+    fired: list[int] = field(default_factory=list)
+    crawls_started: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -152,9 +160,32 @@ class Scheduler:
             except GlueMagicsError as exc:
                 tick.errors.append(f"job {job.name}: {exc}")
                 log.warning("job %s: %s", job.name, exc)
+        self._triggers(now, tick)
         if dispatch:
             self._dispatch(tick)
+            self._dispatch_crawls(tick)
         return tick
+
+    def _triggers(self, now: datetime, tick: Tick) -> None:
+        from glue_magics.jobs import triggers
+
+        for trigger in self.catalog.list_triggers():
+            if not trigger.enabled or trigger.type == "ON_DEMAND":
+                continue
+            try:
+                fired = triggers.evaluate(self.catalog, trigger, now, grace=self.grace)
+            except GlueMagicsError as exc:
+                tick.errors.append(f"trigger {trigger.name}: {exc}")
+                log.warning("trigger %s: %s", trigger.name, exc)
+                continue
+            tick.fired += [f.id for f in fired]
+
+    def _dispatch_crawls(self, tick: Tick) -> None:
+        from glue_magics.jobs.triggers import dispatch_crawls
+
+        for member_id, worker in dispatch_crawls(self.catalog, self.owner):
+            self._workers.append(worker)
+            tick.crawls_started.append(member_id)
 
     def _recover_lost(self, tick: Tick) -> None:
         catalog = self.catalog
