@@ -19,19 +19,18 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Select,
     Text,
     cast,
     delete,
     func,
-    insert,
     literal,
     select,
     tuple_,
     type_coerce,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -102,17 +101,24 @@ def _as_partition(item: PartitionInput) -> Partition:
     return Partition(values=tuple(item))
 
 
-def _check_value(key: Column, value: Any) -> str:
-    """One partition value as stored: a string (an int is taken for string and integer keys)."""
-    kind = base_type(key.type)
+def _check_value(key: Column, value: Any, kind: str | None = None) -> str:
+    """One partition value as stored: a string (an int is taken for string and integer keys).
+    ``kind`` is ``base_type(key.type)``, when the caller has it already."""
+    if kind is None:
+        kind = base_type(key.type)
     integer = kind in INTEGER_TYPES
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidInputError(f"value {value!r} for partition key {key.name!r} must be a string")
-    if isinstance(value, int) and not (integer or kind in ("string", "char", "varchar")):
-        raise InvalidInputError(
-            f"value {value!r} for partition key {key.name!r} ({key.type}) must be a string"
-        )
-    text = str(value)
+    if type(value) is str:
+        text = value
+    else:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise InvalidInputError(
+                f"value {value!r} for partition key {key.name!r} must be a string"
+            )
+        if isinstance(value, int) and not (integer or kind in ("string", "char", "varchar")):
+            raise InvalidInputError(
+                f"value {value!r} for partition key {key.name!r} ({key.type}) must be a string"
+            )
+        text = str(value)
     if "\x00" in text:
         raise InvalidInputError(f"value {text!r} for partition key {key.name!r} contains NUL")
     if integer and parse_bigint(text) is None:
@@ -147,6 +153,10 @@ class _TableContext:
         self.keys = self.definition.partition_keys
         if not self.keys:
             raise InvalidInputError(f"table {qualified} has no partition keys")
+        # Resolved once per batch, not once per value.
+        self._checks = [(key, base_type(key.type)) for key in self.keys]
+        self._table_json: dict[str, Any] | None = None
+        self._names = [k.name for k in self.keys]
 
     def check_values(self, values: Sequence[Any]) -> tuple[str, ...]:
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
@@ -157,19 +167,24 @@ class _TableContext:
                 f"{self.qualified} is partitioned by ({names}): expected {len(self.keys)} values, "
                 f"got {len(values)}: {list(values)!r}"
             )
-        return tuple(_check_value(key, value) for key, value in zip(self.keys, values, strict=True))
+        return tuple(
+            _check_value(key, value, kind)
+            for (key, kind), value in zip(self._checks, values, strict=True)
+        )
 
     def default_location(self, values: Sequence[str]) -> str | None:
         if not self.definition.location:
             return None
-        parts = partition_path([k.name for k in self.keys], values)
+        parts = partition_path(self._names, values)
         return f"{self.definition.location.rstrip('/')}/{parts}"
 
     def own_storage(self, storage: Mapping[str, Any] | None) -> dict[str, Any] | None:
         """Keep only what differs from the table (Glue partitions inherit the rest)."""
         if not storage:
             return None
-        table = self.definition.to_json()
+        if self._table_json is None:
+            self._table_json = self.definition.to_json()
+        table = self._table_json
         own = {k: v for k, v in storage.items() if table.get(k) != v}
         return own or None
 
@@ -188,12 +203,38 @@ class _TableContext:
             row[f"k{i}"] = value
         return row
 
+    def insert_columns(self) -> list[str]:
+        """The columns of ``insert_row``'s tuples."""
+        fixed = ["table_id", "values_key", "location", "storage", "parameters"]
+        return [*fixed, "created_at", "updated_at", *(f"k{i}" for i in range(len(self.keys)))]
+
+    def insert_row(self, partition: Partition, stamp: Any) -> tuple[Any, ...]:
+        """A partition as the tuple the driver inserts: checked values, JSON already written,
+        ``stamp`` the driver's form of the time of the batch."""
+        values = self.check_values(partition.values)
+        params = partition.parameters
+        if params is None or (type(params) is dict and not params):
+            params_json = "{}"
+        else:
+            params_json = json.dumps(string_map(params, "partition parameters"))
+        storage = self.own_storage(partition.storage)
+        return (
+            self.id,
+            values_key(values),
+            partition.location or self.default_location(values),
+            None if storage is None else json.dumps(storage),
+            params_json,
+            stamp,
+            stamp,
+            *values,
+        )
+
 
 def _duplicate_error(
-    session: Session, ctx: _TableContext, rows: list[dict[str, Any]]
+    session: Session, ctx: _TableContext, rows: list[tuple[Any, ...]]
 ) -> AlreadyExistsError:
     for start in range(0, len(rows), _CHUNK):
-        keys = [r["values_key"] for r in rows[start : start + _CHUNK]]
+        keys = [r[1] for r in rows[start : start + _CHUNK]]
         found = session.execute(
             select(PartitionRow.values_key)
             .where(PartitionRow.table_id == ctx.id, PartitionRow.values_key.in_(keys))
@@ -265,6 +306,54 @@ class _PartitionReader:
             created_at=self._time(row[3]),
             updated_at=self._time(row[4]),
         )
+
+
+#: Batches of at least this many partitions go to PostgreSQL with COPY.
+_COPY_BATCH = 1000
+
+
+class _Duplicate(Exception):
+    """COPY hit the unique (table_id, values_key) constraint."""
+
+
+_DUPLICATE = (IntegrityError, _Duplicate)
+
+
+def _driver_time(dialect: str, now: datetime) -> Any:
+    """The time of a batch as the driver takes it, written once: SQLite stores text, UTC without a
+    zone, in the format SQLAlchemy's DateTime writes (so reads and comparisons agree)."""
+    if dialect == "sqlite":
+        return now.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return now
+
+
+def _insert_sql(conn: Connection, columns: list[str]) -> str:
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    return (
+        f"INSERT INTO partitions ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)})"
+    )
+
+
+def _insert(conn: Connection, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows of ``_TableContext.insert_row``: straight to the driver (no per-row binding in
+    SQLAlchemy), with COPY for large batches on PostgreSQL (psycopg 3)."""
+    copy_ok = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+    if copy_ok and len(rows) >= _COPY_BATCH:
+        import psycopg
+
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f"COPY partitions ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.errors.UniqueViolation:
+            raise _Duplicate from None
+        finally:
+            cursor.close()
+        return
+    sql = _insert_sql(conn, columns)
+    for start in range(0, len(rows), _CHUNK):
+        conn.exec_driver_sql(sql, rows[start : start + _CHUNK])
 
 
 #: Batches of at least this many partitions check SQLite's statistics after they are added.
@@ -346,23 +435,25 @@ class PartitionOps(CatalogBase):
 
         def run(session: Session) -> int:
             ctx = self._context(session, database, table)
-            now = utcnow()
-            rows = [ctx.row(p, now) for p in items]
+            conn = session.connection()
+            stamp = _driver_time(conn.dialect.name, utcnow())
+            rows = [ctx.insert_row(p, stamp) for p in items]
             seen: set[str] = set()
             for row in rows:
-                if row["values_key"] in seen and not if_not_exists:
+                if row[1] in seen and not if_not_exists:
                     raise AlreadyExistsError(
-                        f"partition {json.loads(row['values_key'])} of {ctx.qualified} is in the batch twice"
+                        f"partition {json.loads(row[1])} of {ctx.qualified} is in the batch twice"
                     )
-                seen.add(row["values_key"])
+                seen.add(row[1])
+            columns = ctx.insert_columns()
             if if_not_exists:
-                return self._insert_missing(session, rows)
+                return self._insert_missing(session, columns, rows)
             try:
                 # A savepoint, so the store can still be asked which partition was the duplicate.
                 with session.begin_nested():
-                    for start in range(0, len(rows), _CHUNK):
-                        session.execute(insert(PartitionRow), rows[start : start + _CHUNK])
-            except IntegrityError:
+                    # The session's connection inside the block: that is what issues SAVEPOINT.
+                    _insert(session.connection(), columns, rows)
+            except _DUPLICATE:
                 raise _duplicate_error(session, ctx, rows) from None
             if len(rows) >= _ANALYZE_BATCH:
                 _refresh_statistics(session)
@@ -370,27 +461,26 @@ class PartitionOps(CatalogBase):
 
         return self._write(run)
 
-    def _insert_missing(self, session: Session, rows: list[dict[str, Any]]) -> int:
-        dialect = session.get_bind().dialect.name
-        module = postgresql if dialect == "postgresql" else sqlite
+    def _insert_missing(
+        self, session: Session, columns: list[str], rows: list[tuple[Any, ...]]
+    ) -> int:
+        conn = session.connection()
+        sql = _insert_sql(conn, columns) + " ON CONFLICT (table_id, values_key) DO NOTHING"
         added = 0
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
             before = self._count_keys(session, chunk)
-            stmt = module.insert(PartitionRow).on_conflict_do_nothing(
-                index_elements=["table_id", "values_key"]
-            )
-            session.execute(stmt, chunk)
+            conn.exec_driver_sql(sql, chunk)
             added += self._count_keys(session, chunk) - before
         return added
 
     @staticmethod
-    def _count_keys(session: Session, chunk: list[dict[str, Any]]) -> int:
-        keys = list({r["values_key"] for r in chunk})
+    def _count_keys(session: Session, chunk: list[tuple[Any, ...]]) -> int:
+        keys = list({r[1] for r in chunk})
         return session.execute(
             select(func.count())
             .select_from(PartitionRow)
-            .where(PartitionRow.table_id == chunk[0]["table_id"], PartitionRow.values_key.in_(keys))
+            .where(PartitionRow.table_id == chunk[0][0], PartitionRow.values_key.in_(keys))
         ).scalar_one()
 
     def batch_update_partitions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -424,3 +425,25 @@ def test_sqlite_takes_statistics_when_a_large_batch_grows_the_table(
     catalog.batch_create_partitions("sales", "orders", [["2026", str(m)] for m in range(1000)])
     assert sampled() > first  # type: ignore[operator]
     assert catalog.count_partitions("sales", "orders", "month = 7") == 4
+
+
+def test_a_large_batch_round_trips_and_fails_whole(catalog: Catalog, orders: None) -> None:
+    """Batches of 1,000 or more take the bulk path (COPY on PostgreSQL): same rows, same errors."""
+    batch: list[Any] = [["2024", str(m)] for m in range(1500)]
+    batch[7] = {"values": ["2024", "7"], "location": "s3://x/7", "parameters": {"a": "ü"}}
+    batch[8] = {"values": ["2024", "8"], "storage": {"serde_library": "csv.SerDe"}}
+    assert catalog.batch_create_partitions("sales", "orders", batch) == 1500
+
+    seventh = catalog.get_partition("sales", "orders", ["2024", "7"])
+    assert (seventh.location, seventh.parameters, seventh.storage) == ("s3://x/7", {"a": "ü"}, None)
+    eighth = catalog.get_partition("sales", "orders", ["2024", "8"])
+    assert eighth.storage == {"serde_library": "csv.SerDe"}
+    assert eighth.location == "s3://b/orders/year=2024/month=8"
+    assert eighth.created_at == seventh.created_at == eighth.updated_at
+
+    again = [["2025", str(m)] for m in range(1200)] + [["2024", "1234"]]
+    with pytest.raises(AlreadyExistsError, match=r"\['2024', '1234'\]"):
+        catalog.batch_create_partitions("sales", "orders", again)
+    assert catalog.count_partitions("sales", "orders") == 1500
+    assert catalog.batch_create_partitions("sales", "orders", again, if_not_exists=True) == 1200
+    assert catalog.count_partitions("sales", "orders", "year = '2025'") == 1200
