@@ -247,17 +247,6 @@ def _duplicate_error(
     return AlreadyExistsError(f"a partition of the batch already exists in {ctx.qualified}")
 
 
-def _to_partition(row: PartitionRow) -> Partition:
-    return Partition(
-        values=tuple(json.loads(row.values_key)),
-        location=row.location,
-        parameters=dict(row.parameters),
-        storage=row.storage,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
 _ROWS = PartitionRow.__table__.c
 _UTC = timezone.utc
 
