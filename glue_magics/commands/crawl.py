@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glue_magics.catalog import Catalog
 from glue_magics.commands import CommandParser
@@ -15,9 +15,11 @@ from glue_magics.crawler.options import (
     CrawlOptions,
 )
 from glue_magics.crawler.progress import Progress
-from glue_magics.crawler.run import CrawlResult, crawl, recrawl
 from glue_magics.display import DetailResult, Result, TableResult
 from glue_magics.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from glue_magics.crawler.run import CrawlResult
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +93,8 @@ def build_crawl_parser(
 def run_crawl_command(
     catalog: Catalog, args: argparse.Namespace, progress: Progress | None = None
 ) -> Result:
+    from glue_magics.crawler.run import crawl, recrawl  # pyarrow: only when crawling
+
     if args.list:
         return _list(catalog)
     if args.history:

@@ -341,8 +341,9 @@ def start_run(
         )
     except ConcurrentModificationError as exc:
         raise ConcurrentModificationError(str(exc)) from None
-    launch_worker(catalog, run.id)
+    worker = launch_worker(catalog, run.id)
     if wait:
+        worker.wait()  # it exits once its run ended: no polling meanwhile
         return wait_for_run(catalog, run.id, poll=poll)
     return catalog.get_job_run(run.id)
 
