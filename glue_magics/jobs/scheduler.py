@@ -96,8 +96,8 @@ class Scheduler:
     # -- running it
 
     def serve(self, *, once: bool = False) -> None:
-        """Pass after pass, every ``poll_seconds``, until :meth:`stop` (or SIGTERM/SIGINT when in
-        the main thread); ``once``: one pass."""
+        """Pass after pass, every ``poll_seconds`` (sooner when a job is due sooner), until
+        :meth:`stop` (or SIGTERM/SIGINT when in the main thread); ``once``: one pass."""
         in_main = threading.current_thread() is threading.main_thread()
         previous: dict[int, Any] = {}
         if in_main and not once:
@@ -106,11 +106,25 @@ class Scheduler:
         try:
             while True:
                 self._pass()
-                if once or self._stop.wait(self.poll):
+                if once or self._stop.wait(self._until_next_pass()):
                     break
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
+
+    def _until_next_pass(self) -> float:
+        """Seconds to sleep: the poll interval, or less when a job's next fire time comes sooner,
+        so a scheduled run starts on time rather than up to one poll late."""
+        now = utcnow()
+        wait = self.poll
+        try:
+            for job in self.catalog.list_jobs():
+                upcoming = next_fire_time(job, now)
+                if upcoming is not None:
+                    wait = min(wait, (upcoming - now).total_seconds() + 0.01)
+        except Exception:  # the pass logs store trouble; here, fall back to the poll interval
+            return self.poll
+        return max(wait, 0.0)
 
     def _pass(self) -> Tick | None:
         try:

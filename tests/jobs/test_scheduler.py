@@ -233,3 +233,17 @@ def test_two_schedulers_run_each_fire_time_exactly_once(
     assert all(count == 1 for count in got.values()), got
     assert {r.state for r in runs} == {"SUCCEEDED"}, [(r.id, r.state, r.error) for r in runs]
     assert {r.trigger for r in runs} == {"SCHEDULED"}
+
+
+def test_sleeps_until_the_next_fire_time_when_it_comes_before_the_poll(
+    cat: Catalog, tmp_path: Path
+) -> None:
+    scheduler = Scheduler(cat, poll_seconds=600)
+    assert scheduler._until_next_pass() == 600  # no jobs: the poll interval
+    nb = write_notebook(tmp_path / "minutely.ipynb", "n = 1", "print(n)")
+    core.promote(cat, "minutely", nb, schedule="* * * * *")
+    now = datetime.now(timezone.utc)
+    to_next_minute = 60 - now.second - now.microsecond / 1e6
+    assert 0 <= scheduler._until_next_pass() <= to_next_minute + 0.05
+    cat.set_job_paused("minutely", True)
+    assert scheduler._until_next_pass() == 600
