@@ -28,10 +28,10 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     setup_handlers(server_app.web_app, service)
     service.warm_up()
     server_app.log.info("glue_magics: catalog REST API at /glue-magics/api/")
-    _start_scheduler(server_app, settings)
+    _start_scheduler(server_app, settings, service)
 
 
-def _start_scheduler(server_app: Any, settings: Any) -> None:
+def _start_scheduler(server_app: Any, settings: Any, service: Any) -> None:
     from glue_magics.server.scheduling import ServerScheduler
 
     enabled = settings.get("scheduler", True)
@@ -49,7 +49,7 @@ def _start_scheduler(server_app: Any, settings: Any) -> None:
             poll,
         )
         return
-    scheduler = ServerScheduler(settings.get("catalog_url"), settings.get("warehouse"), poll)
+    scheduler = ServerScheduler(service, poll)
     server_app.web_app.settings["glue_magics_scheduler"] = scheduler
     scheduler.start()
 

@@ -4,6 +4,8 @@ The extension starts it when it loads (``c.GlueMagics.scheduler = False`` turns 
 it on shutdown. It has its own ``Catalog``: the REST API's worker threads never wait for a
 scheduler pass, nor a pass for them. Opening the catalog happens on the scheduler's thread, so a
 store that is down does not hold up the server's start; the scheduler keeps trying every poll.
+The REST API's catalog is opened first: opening a catalog may upgrade the store's schema, and two
+upgrades at once in one process trip over Alembic's module-level state.
 Runs it started go on after the server stops: each has its own worker process.
 """
 
@@ -15,14 +17,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from glue_magics.jobs.scheduler import Scheduler
+    from glue_magics.server.service import CatalogService
 
 log = logging.getLogger("glue_magics.server.scheduling")
 
 
 class ServerScheduler:
-    def __init__(self, catalog_url: str | None, warehouse: str | None, poll_seconds: float) -> None:
-        self.catalog_url = catalog_url
-        self.warehouse = warehouse
+    def __init__(self, service: CatalogService, poll_seconds: float) -> None:
+        self.service = service
         self.poll_seconds = poll_seconds
         self.scheduler: Scheduler | None = None
         self._stop = threading.Event()
@@ -41,7 +43,8 @@ class ServerScheduler:
 
         while not self._stop.is_set():
             try:
-                catalog = Catalog(self.catalog_url, warehouse=self.warehouse)
+                self.service.catalog()  # the schema upgrade, once, under the service's lock
+                catalog = Catalog(self.service.catalog_url, warehouse=self.service.warehouse)
                 scheduler = Scheduler(catalog, poll_seconds=self.poll_seconds)
             except Exception as exc:  # the store is down: try again at the next poll
                 log.warning("glue_magics: cannot start the job scheduler yet: %s", exc)

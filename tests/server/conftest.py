@@ -56,7 +56,17 @@ def api(jp_fetch: Any) -> Api:
 
 
 @pytest.fixture
-def seeded(glue_home: Path, tmp_path: Path) -> Iterator[Catalog]:
+def store_ready(jp_serverapp: Any) -> None:
+    """The server's catalog is open (its schema upgraded): a test may open its own after that.
+    Two schema upgrades at once in one process (the server's warm-up thread and the test) trip
+    over Alembic's module-level state."""
+    service = jp_serverapp.web_app.settings.get("glue_magics_service")
+    if service is not None:
+        service.catalog()
+
+
+@pytest.fixture
+def seeded(store_ready: None, glue_home: Path, tmp_path: Path) -> Iterator[Catalog]:
     """raw.orders/people/events crawled from files, src.main_customers from a SQLite database,
     sales.report with three versions, statistics, lineage, an ETL run and a DQ result."""
     with Catalog(home=glue_home) as catalog:

@@ -23,7 +23,7 @@ PARAMS = "rows = 10\nratio = 0.5\ndry_run = False\nregion = 'eu'\ntables = ['a']
 
 
 @pytest.fixture
-def cat(glue_home: Path) -> Catalog:
+def cat(store_ready: None, glue_home: Path) -> Catalog:
     return Catalog(home=glue_home)
 
 

@@ -3,8 +3,9 @@
  *
  *   node driver.js SCENARIO CONFIG_JSON
  *
- * Scenarios: "e2e" (the user's path through the Data Catalog panel), "missing" (a server without
- * the glue_magics server extension) and "bench" (panel timings on a big catalog).
+ * Scenarios: "e2e" (the user's path through the Data Catalog panel), "jobs" (promote a notebook,
+ * run it from the panel, its log and output), "missing" (a server without the glue_magics server
+ * extension) and "bench" (panel timings on a big catalog).
  * Prints one JSON object per line: {"event": "step"|"wait"|"timing"|"done"|"error", ...}; after a
  * "wait" event it reads one line from stdin before going on (the test changes the catalog then).
  */
@@ -274,6 +275,94 @@ async function e2e(browser) {
   await runCommand(page, 'docmanager:save');
 }
 
+/** Jobs: promote the open notebook, run it from the panel with a parameter, see it succeed,
+ * read its log and open its executed notebook. */
+async function jobs(browser) {
+  const page = await openLab(browser, config.notebook);
+  await page.locator('.jp-Notebook').waitFor({ timeout: SLOW });
+  await showPanel(page);
+  const panel = page.locator(PANEL);
+  await panel.locator('.jp-GlueCatalog-views [data-view="jobs"]').click();
+  await panel.locator('.jp-GlueCatalog-jobs .jp-GlueCatalog-message').waitFor({ timeout: SLOW });
+  await shot(page, '30-jobs-empty');
+
+  // Promote the notebook from the command (as the notebook's context menu does).
+  await page.evaluate(() => {
+    void window.jupyterapp.commands.execute('glue-magics:promote-notebook');
+  });
+  const dialog = page.locator('.jp-Dialog .jp-GlueCatalog-promoteForm');
+  await dialog.waitFor({ timeout: SLOW });
+  await dialog.locator('input[name="name"]').fill(config.job);
+  await dialog.locator('input[name="schedule"]').fill('cron(0 6 ? * MON-FRI *)');
+  await dialog.locator('input[name="timezone"]').fill('Europe/Paris');
+  await shot(page, '31-promote-dialog', 'page');
+  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  const row = panel.locator(`.jp-GlueCatalog-job[data-job="${config.job}"]`);
+  await row.waitFor({ timeout: SLOW });
+  const schedule = await row.locator('.jp-GlueCatalog-schedule').innerText();
+  emit({ event: 'schedule', text: schedule });
+  await shot(page, '32-jobs');
+
+  // Run now, with one parameter changed.
+  await row.locator('.jp-GlueCatalog-action.jp-mod-run').click();
+  const form = row.locator('.jp-GlueCatalog-runForm');
+  await form.locator('input[name="rows"]').waitFor({ timeout: SLOW });
+  const defaults = await form.locator('input').evaluateAll(nodes =>
+    Object.fromEntries(nodes.map(n => [n.name, n.value]))
+  );
+  emit({ event: 'defaults', values: defaults });
+  await form.locator('input[name="rows"]').fill('21');
+  await shot(page, '33-run-form');
+  const started = Date.now();
+  await form.locator('.jp-GlueCatalog-start').click();
+  const runView = panel.locator('.jp-GlueCatalog-jobRun');
+  await runView.waitFor({ timeout: SLOW });
+  await runView
+    .locator('.jp-GlueCatalog-runState[data-state="SUCCEEDED"]')
+    .waitFor({ timeout: 180000 });
+  emit({ event: 'timing', name: 'run_to_succeeded_badge_ms', value: Date.now() - started });
+  await shot(page, '34-run-succeeded');
+
+  await runView.locator('.jp-GlueCatalog-showLog').click();
+  await page.waitForFunction(
+    () => {
+      const pre = document.querySelector('#glue-magics-catalog .jp-GlueCatalog-log pre');
+      return pre && /rows x2/.test(pre.textContent);
+    },
+    null,
+    { timeout: SLOW }
+  );
+  emit({ event: 'log', text: await runView.locator('.jp-GlueCatalog-log pre').innerText() });
+  await shot(page, '35-run-log');
+
+  // The executed notebook, in a browser tab of its own.
+  const [output] = await Promise.all([
+    page.context().waitForEvent('page', { timeout: SLOW }),
+    runView.locator('.jp-GlueCatalog-openOutput').click()
+  ]);
+  await output.waitForLoadState('load', { timeout: SLOW });
+  await output.locator('body').waitFor({ timeout: SLOW });
+  emit({ event: 'output', url: output.url(), text: (await output.locator('body').innerText()).slice(0, 4000) });
+  await shot(output, '36-output', 'page');
+  await output.close();
+
+  // Back in the list: the run's SUCCEEDED badge.
+  await runView.locator('.jp-GlueCatalog-tableHeader .jp-ToolbarButtonComponent').first().click();
+  await row.locator('.jp-GlueCatalog-runBadge[data-state="SUCCEEDED"]').waitFor({ timeout: SLOW });
+  const badges = await row
+    .locator('.jp-GlueCatalog-runBadge')
+    .evaluateAll(nodes => nodes.map(n => n.dataset.state));
+  emit({ event: 'badges', states: badges });
+  await shot(page, '37-jobs-succeeded');
+  await runCommand(page, 'apputils:change-theme', { theme: 'JupyterLab Dark' });
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false', null, {
+    timeout: SLOW
+  });
+  await page.waitForTimeout(500);
+  await shot(page, '38-jobs-dark');
+  await runCommand(page, 'apputils:change-theme', { theme: 'JupyterLab Light' });
+}
+
 async function missing(browser) {
   const page = await openLab(browser, null);
   await showPanel(page);
@@ -354,7 +443,7 @@ async function main() {
     args: FLAGS
   });
   try {
-    await { e2e, missing, bench }[scenario](browser);
+    await { e2e, jobs, missing, bench }[scenario](browser);
     emit({ event: 'done' });
   } catch (error) {
     emit({ event: 'error', message: String(error && error.stack ? error.stack : error) });

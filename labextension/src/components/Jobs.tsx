@@ -120,7 +120,10 @@ function JobRow(props: { model: JobsModel; job: IJobSummary }): JSX.Element {
           )}
         </span>
       </div>
-      <div className="jp-GlueCatalog-sub" title={job.schedule ?? ''}>
+      <div
+        className="jp-GlueCatalog-sub jp-GlueCatalog-schedule"
+        title={job.schedule ?? ''}
+      >
         {job.schedule
           ? `${job.schedule_words ?? job.schedule}`
           : 'on demand (no schedule)'}
