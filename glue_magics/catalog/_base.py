@@ -54,16 +54,18 @@ class CatalogBase:
         with self._reachable(), read_session(self.engine) as session:
             return fn(session)
 
-    def _write(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn`` in one write transaction: all of it applies, or none of it."""
+    def _write(self, fn: Callable[[Session], T], *, visible: bool = True) -> T:
+        """Run ``fn`` in one write transaction: all of it applies, or none of it. ``visible``:
+        move the change counter front-ends watch (bookkeeping such as leases does not)."""
 
         def run(session: Session) -> T:
             result = fn(session)
-            session.execute(
-                update(CatalogState)
-                .where(CatalogState.id == 1)
-                .values(change_seq=CatalogState.change_seq + 1)
-            )
+            if visible:
+                session.execute(
+                    update(CatalogState)
+                    .where(CatalogState.id == 1)
+                    .values(change_seq=CatalogState.change_seq + 1)
+                )
             return result
 
         session = self._open_transaction()

@@ -373,7 +373,7 @@ class JobOps(CatalogBase):
             )
             return bool(getattr(result, "rowcount", 0))
 
-        return self._write(run)
+        return self._write(run, visible=skipped > 0)  # a moved mark alone shows nowhere
 
     def list_job_versions(self, name: str) -> list[JobVersion]:
         """A job's versions, newest first (without the notebooks)."""
@@ -610,7 +610,7 @@ class JobOps(CatalogBase):
                 session.flush()
             return row.state
 
-        return self._write(run)
+        return self._write(run, visible=False)
 
     def retry_job_run(self, run_id: int, *, delay_seconds: float) -> JobRun | None:
         """After a FAILED attempt: queue the next one (same fire time, attempt + 1, WAITING until

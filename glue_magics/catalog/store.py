@@ -8,6 +8,7 @@ front instead of failing half-way with "database is locked" when it upgrades a r
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -181,6 +182,9 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+_UPGRADE_LOCK = threading.Lock()
+
+
 def _upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration; cheap when it is there already."""
     from alembic import command
@@ -202,4 +206,5 @@ def _upgrade(engine: Engine) -> None:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
-    retry_busy(upgrade)
+    with _UPGRADE_LOCK:  # Alembic keeps its migration context in module globals
+        retry_busy(upgrade)

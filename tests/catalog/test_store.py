@@ -273,3 +273,16 @@ def test_another_catalog_object_sees_the_change(
         catalog.create_database("other")
         assert watcher.change_seq() > seq
         assert [d.name for d in watcher.list_databases()] == ["other", "sales"]
+
+
+def test_new_stores_opened_at_once_in_threads(tmp_path: Path) -> None:
+    """Schema upgrades of catalogs opened by several threads of one process (a server's API and
+    its scheduler) do not trip over each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_one(i: int) -> list[str]:
+        with Catalog(f"sqlite:///{tmp_path / f'c{i}.db'}") as catalog:
+            return [d.name for d in catalog.list_databases()]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(open_one, range(8))) == [[]] * 8

@@ -167,3 +167,20 @@ def test_delete_refuses_while_a_run_is_active(catalog: Catalog, job: str) -> Non
 def test_invalid_job_names_are_refused(catalog: Catalog, name: object) -> None:
     with pytest.raises(InvalidInputError, match="invalid job name"):
         catalog.get_job(name)  # type: ignore[arg-type]
+
+
+def test_leases_and_schedule_marks_do_not_move_the_change_counter(
+    catalog: Catalog, job: str
+) -> None:
+    """Front-ends refresh on the change counter; bookkeeping every few seconds must not
+    make them reload, a new run or skipped fire times must."""
+    run = catalog.create_job_run("daily", trigger="ON_DEMAND", arguments={})
+    assert catalog.claim_job_run(run.id, "me", lease_seconds=30) is not None
+    before = catalog.change_seq()
+    assert catalog.heartbeat_job_run(run.id, "me", 30) == "STARTING"
+    assert catalog.advance_job_schedule("daily", T0, T0 + timedelta(hours=1))
+    assert catalog.change_seq() == before
+    assert catalog.advance_job_schedule(
+        "daily", T0 + timedelta(hours=1), T0 + timedelta(hours=3), skipped=1
+    )
+    assert catalog.change_seq() == before + 1
