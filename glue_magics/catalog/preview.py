@@ -9,8 +9,8 @@ Preview: the first rows of a catalog table, read straight from its files or its 
 
 File tables (parquet, csv, json, avro, orc) are read with pyarrow (fastavro for Avro) through fsspec,
 file by file and partition by partition, until enough rows are in: a preview never scans a table.
-Partitioned tables read only the partitions a Glue partition expression selects, in the order they
-were added, and show the partition keys as the last columns, as Spark and Athena do. Tables a JDBC
+Partitioned tables read only the partitions a Glue partition expression selects, in the order of
+their values, and show the partition keys as the last columns, as Spark and Athena do. Tables a JDBC
 crawl found are read through SQLAlchemy with a ``LIMIT``, using the crawler's (or the connection's)
 URL and secret reference.
 

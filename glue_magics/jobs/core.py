@@ -323,7 +323,7 @@ def start_run(
     *,
     trigger: str = "ON_DEMAND",
     wait: bool = False,
-    poll: float = 0.5,
+    poll: float = 0.1,
 ) -> JobRun:
     """Start a run of the job's newest version in a worker process; with ``wait``, return when
     it (and its retries) ended. A job at its max concurrency refuses an on-demand run
@@ -341,9 +341,9 @@ def start_run(
         )
     except ConcurrentModificationError as exc:
         raise ConcurrentModificationError(str(exc)) from None
-    worker = launch_worker(catalog, run.id)
+    launch_worker(catalog, run.id)
     if wait:
-        worker.wait()  # it exits once its run ended: no polling meanwhile
+        # The row, not the worker's exit: the worker still shuts its kernel down after the end.
         return wait_for_run(catalog, run.id, poll=poll)
     return catalog.get_job_run(run.id)
 
@@ -373,7 +373,7 @@ def launch_worker(catalog: Catalog, run_id: int) -> subprocess.Popen[bytes]:
 
 
 def wait_for_run(
-    catalog: Catalog, run_id: int, *, poll: float = 0.5, timeout: float | None = None
+    catalog: Catalog, run_id: int, *, poll: float = 0.1, timeout: float | None = None
 ) -> JobRun:
     """Wait until the run has ended; a FAILED run that is retried is followed to its last
     attempt. A due retry nobody started (its worker is gone) is started from here."""
