@@ -43,6 +43,10 @@ def __getattr__(name: str) -> Any:
         from glue_magics.catalog import Catalog
 
         return Catalog
+    if name == "args":  # a job run's parameters ({} outside a job), as Glue's getResolvedOptions
+        from glue_magics.jobs.context import job_args
+
+        return job_args()
     raise AttributeError(f"module 'glue_magics' has no attribute {name!r}")
 
 

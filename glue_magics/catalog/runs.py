@@ -6,7 +6,6 @@ The foundation stores and lists them; the crawler, ETL, quality and jobs package
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +19,6 @@ from glue_magics.catalog.validation import check_id, check_limit, check_text, co
 from glue_magics.errors import EntityNotFoundError, InvalidInputError
 
 #: Set by the job runner in a job run's kernel: the id of the job run (job_runs.id).
-JOB_RUN_ID_ENV = "GLUE_MAGICS_JOB_RUN_ID"
 RUN_KINDS = frozenset({"crawl", "etl", "dq", "job"})
 #: Glue's job run states; crawls use the same vocabulary.
 RUN_STATES = frozenset(
@@ -52,11 +50,12 @@ def _check_run_ref(session: Session, run_id: int | None) -> None:
 def _current_job_run(session: Session) -> int | None:
     """The job run this process works for ($GLUE_MAGICS_JOB_RUN_ID), if it is in this catalog."""
     from glue_magics.catalog.models import JobRunRow
+    from glue_magics.jobs.context import job_run_id
 
-    text = os.environ.get(JOB_RUN_ID_ENV, "").strip()
-    if not text.isdigit():
+    current = job_run_id()
+    if current is None:
         return None
-    found = session.get(JobRunRow, int(text))
+    found = session.get(JobRunRow, current)
     return found.id if found is not None else None
 
 

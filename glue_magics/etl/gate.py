@@ -9,12 +9,10 @@ gates (``fail``) every ``%%etl`` into those tables that has no ``--dq`` of its o
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from glue_magics.errors import GlueMagicsError, InvalidInputError
+from glue_magics.errors import GlueMagicsError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -23,7 +21,7 @@ if TYPE_CHECKING:
     from glue_magics.etl.spec import EtlSpec
 
 DQ_ACTIONS = ("fail", "warn", "quarantine")
-GATES_VARIABLE = "GLUE_MAGICS_DQ_GATES"
+GATES_VARIABLE = "GLUE_MAGICS_DQ_GATES"  # read by glue_magics.jobs.context
 QUARANTINE_SUFFIX = "_quarantine"
 FAILED_RULES_COLUMN = "dq_failed_rules"
 
@@ -54,21 +52,12 @@ class GateOutcome:
 
 def gate_for(spec: EtlSpec) -> tuple[str, str] | None:
     """(ruleset, action) gating this write: the cell's ``--dq``, else the job's gate, else none."""
+    from glue_magics.jobs.context import gate_for as job_gate
+
     if spec.dq:
         return spec.dq, spec.dq_action
-    raw = os.environ.get(GATES_VARIABLE)
-    if not raw:
-        return None
-    try:
-        gates = json.loads(raw)
-    except ValueError:
-        raise InvalidInputError(
-            f'{GATES_VARIABLE} is not JSON: set it to {{"db.table": "ruleset"}}'
-        ) from None
-    if not isinstance(gates, dict):
-        raise InvalidInputError(f"{GATES_VARIABLE} must map db.table to a ruleset name")
-    ruleset = gates.get(spec.target.name)
-    return (str(ruleset), "fail") if ruleset else None
+    ruleset = job_gate(spec.target.name)
+    return (ruleset, "fail") if ruleset else None
 
 
 def apply_gate(

@@ -19,8 +19,9 @@ import json
 import os
 from typing import Any
 
-from glue_magics.catalog.runs import JOB_RUN_ID_ENV
+from glue_magics.errors import InvalidInputError
 
+JOB_RUN_ID_ENV = "GLUE_MAGICS_JOB_RUN_ID"
 JOB_NAME_ENV = "GLUE_MAGICS_JOB_NAME"
 JOB_ARGS_ENV = "GLUE_MAGICS_JOB_ARGS"
 DQ_GATES_ENV = "GLUE_MAGICS_DQ_GATES"
@@ -62,9 +63,14 @@ def dq_gates() -> dict[str, str]:
     text = os.environ.get(DQ_GATES_ENV)
     if not text:
         return {}
-    value = json.loads(text)
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise InvalidInputError(
+            f'{DQ_GATES_ENV} is not JSON: set it to {{"db.table": "ruleset"}}'
+        ) from None
     if not isinstance(value, dict):
-        return {}
+        raise InvalidInputError(f"{DQ_GATES_ENV} must map db.table to a ruleset name")
     return {str(k).lower(): str(v) for k, v in value.items()}
 
 

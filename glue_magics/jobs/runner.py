@@ -23,10 +23,9 @@ from typing import Any
 from glue_magics.catalog import Catalog
 from glue_magics.catalog.jobs import JobRun
 from glue_magics.catalog.models import utcnow
-from glue_magics.catalog.runs import JOB_RUN_ID_ENV
 from glue_magics.errors import ConcurrentModificationError, EntityNotFoundError, GlueMagicsError
 from glue_magics.jobs import core
-from glue_magics.jobs.context import DQ_GATES_ENV, JOB_ARGS_ENV, JOB_NAME_ENV
+from glue_magics.jobs.context import DQ_GATES_ENV, JOB_ARGS_ENV, JOB_NAME_ENV, JOB_RUN_ID_ENV
 from glue_magics.jobs.params import inject
 
 log = logging.getLogger("glue_magics.jobs")

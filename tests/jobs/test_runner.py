@@ -49,10 +49,11 @@ def test_a_run_gets_its_parameters_and_records_everything(cat: Catalog, tmp_path
     nb = write_notebook(
         tmp_path / "report.ipynb",
         PARAMS,
+        "import glue_magics\n"
         "from glue_magics.jobs.context import job_args, job_run_id, dq_gates\n"
         "print(rows * 2, ratio, dry_run, region, tables)\n"
-        "print(job_args() == {'rows': rows, 'ratio': ratio, 'dry_run': dry_run, "
-        "'region': region, 'tables': tables}, job_run_id())",
+        "print(job_args() == glue_magics.args == {'rows': rows, 'ratio': ratio, "
+        "'dry_run': dry_run, 'region': region, 'tables': tables}, job_run_id())",
     )
     core.promote(cat, "report", nb, params=["region=us"], fixed_params=["dry_run=true"])
     run = core.start_run(
