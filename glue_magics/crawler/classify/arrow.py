@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pyarrow as pa
 
 from glue_magics.catalog.objects import Column
@@ -27,7 +29,10 @@ _SIMPLE = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def arrow_columns(schema: pa.Schema) -> tuple[tuple[Column, ...], tuple[str, ...]]:
+    """Hive columns and notes of an Arrow schema; memoized, since the files of a table mostly
+    share one schema (and then share one result)."""
     names, notes = clean_names([f.name for f in schema])
     columns = []
     for name, arrow_field in zip(names, schema, strict=True):
