@@ -231,6 +231,11 @@ def run_id(text: str) -> int:
     return int(text)
 
 
+def by_run_id(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``view`` taking the run id of the URL as text: checked (400) inside the catalog call."""
+    return lambda catalog, run, *rest: view(catalog, run_id(run), *rest)
+
+
 class JobsHandler(CatalogHandler):
     @web.authenticated
     async def get(self) -> None:
@@ -281,31 +286,19 @@ class JobPauseHandler(CatalogHandler):
 class JobRunHandler(CatalogHandler):
     @web.authenticated
     async def get(self, run: str) -> None:
-        try:
-            found = run_id(run)
-        except GlueMagicsError as err:
-            return self.fail(err)
-        await self.respond(jobs.job_run, found)
+        await self.respond(by_run_id(jobs.job_run), run)
 
 
 class JobRunStopHandler(CatalogHandler):
     @web.authenticated
     async def post(self, run: str) -> None:
-        try:
-            found = run_id(run)
-        except GlueMagicsError as err:
-            return self.fail(err)
-        await self.respond(jobs.stop_run, found)
+        await self.respond(by_run_id(jobs.stop_run), run)
 
 
 class JobRunLogHandler(CatalogHandler):
     @web.authenticated
     async def get(self, run: str) -> None:
-        try:
-            found = run_id(run)
-        except GlueMagicsError as err:
-            return self.fail(err)
-        await self.respond_text(jobs.job_run_log, found)
+        await self.respond_text(by_run_id(jobs.job_run_log), run)
 
 
 #: The executed notebook's HTML runs in an opaque origin: its outputs' scripts may run, but they

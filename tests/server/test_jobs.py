@@ -350,3 +350,9 @@ async def test_posts_authenticated_by_cookie_need_the_xsrf_token(
     with_xsrf = {"Cookie": f"{login}; _xsrf={xsrf}", "X-XSRFToken": xsrf}
     assert await promote(with_xsrf) == 201
     assert [j.name for j in cat.list_jobs()] == ["report"]
+
+
+@pytest.mark.parametrize("path", [("job-runs", "abc", "stop"), ("job-runs", "9" * 19, "stop")])
+async def test_stop_refuses_a_bad_run_id(post: Api, path: tuple[str, ...]) -> None:
+    code, error = await post(*path, body={})
+    assert code == 400 and "a job run id is a number" in error["message"], error
