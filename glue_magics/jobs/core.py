@@ -27,11 +27,10 @@ from glue_magics.catalog.names import split_table_name
 from glue_magics.errors import ConcurrentModificationError, InvalidInputError
 from glue_magics.jobs.airflow import CATCH_UP_POLICIES
 from glue_magics.jobs.params import (
-    check_literal,
-    coerce,
     parse_assignments,
     read_parameters,
     resolve_arguments,
+    typed_arguments,
 )
 from glue_magics.jobs.schedule import Schedule, parse_schedule
 
@@ -287,19 +286,13 @@ def _typed(
     given: Mapping[str, Any] = (
         values if isinstance(values, Mapping) else parse_assignments(list(values or ()), option)
     )
-    result = {}
-    for key, value in given.items():
-        if key in defaults:
-            result[key] = coerce(key, value, defaults[key])
-        elif allow_extra:
-            result[key] = check_literal(value, f"parameter {key!r}")
-        else:
-            known = ", ".join(sorted(defaults)) or "none"
-            raise InvalidInputError(
-                f"{option} {key}: the notebook has no such parameter (its parameters: {known}); "
-                "add --allow-extra-params to accept others"
-            )
-    return result
+    return typed_arguments(
+        given,
+        defaults,
+        allow_extra=allow_extra,
+        unknown=f"{option} {{key}}: the notebook has no such parameter (its parameters: "
+        "{known}); add --allow-extra-params to accept others",
+    )
 
 
 # -- runs ---------------------------------------------------------------------------------------

@@ -229,7 +229,26 @@ def resolve_arguments(
     kept as text, or as given).
     """
     result = dict(defaults)
-    for key, value in (run_args or {}).items():
+    result.update(
+        typed_arguments(
+            run_args or {},
+            defaults,
+            allow_extra=allow_extra,
+            unknown="unknown parameter {key!r}: the notebook's parameters are {known} "
+            "(promote with --allow-extra-params to accept others)",
+        )
+    )
+    result.update(fixed or {})
+    return result
+
+
+def typed_arguments(
+    given: Mapping[str, Any], defaults: Mapping[str, Any], *, allow_extra: bool, unknown: str
+) -> dict[str, Any]:
+    """``given`` typed like ``defaults``; a key the notebook lacks is refused with ``unknown``
+    (formatted with ``key`` and ``known``) unless ``allow_extra``."""
+    result = {}
+    for key, value in given.items():
         check_key(key)
         if key in defaults:
             result[key] = coerce(key, value, defaults[key])
@@ -237,11 +256,7 @@ def resolve_arguments(
             result[key] = check_literal(value, f"parameter {key!r}")
         else:
             known = ", ".join(sorted(defaults)) or "none"
-            raise InvalidInputError(
-                f"unknown parameter {key!r}: the notebook's parameters are {known} "
-                "(promote with --allow-extra-params to accept others)"
-            )
-    result.update(fixed or {})
+            raise InvalidInputError(unknown.format(key=key, known=known))
     return result
 
 
